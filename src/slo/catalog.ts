@@ -1,0 +1,130 @@
+// Which SLO keys exist and where each reads its value in a RunResult.
+import type { OperationSummary, PhaseResult, RunResult } from '../report/result.js';
+import type { MetricKind } from './threshold.js';
+
+const LATENCY_STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
+type LatencyStat = (typeof LATENCY_STATS)[number];
+const LOAD_STATS: Record<string, MetricKind> = {
+  ...Object.fromEntries(LATENCY_STATS.map((stat) => [stat, 'time' as const])),
+  qps: 'rate',
+  errorRate: 'ratio',
+  errors: 'count',
+  timeouts: 'count',
+  dropped: 'count',
+  shortResults: 'count',
+};
+/** Stats that belong to a whole phase, not to one operation kind. */
+const PHASE_ONLY_STATS = new Set(['dropped', 'shortResults']);
+const GLOBAL_METRICS: Record<string, MetricKind> = { 'ingest.rowsPerSec': 'rate', recall: 'ratio', count: 'exact' };
+const FAULT_STATS: Record<string, MetricKind> = { downtime: 'time', recovery: 'time', p50: 'time', p99: 'time' };
+export const OPERATION_KINDS = ['search', 'query'] as const;
+
+/** Where a key reads from. */
+export type MetricRef =
+  | { source: 'load'; phase?: string; operation?: string; stat: string }
+  | { source: 'global'; name: string }
+  | { source: 'fault'; index?: number; stat: string };
+
+export interface SloContext {
+  phases: ReadonlyArray<{ name: string; operations: ReadonlyArray<{ kind: string }> }>;
+  /** when given, `fault.<i>.…` keys are checked against it */
+  faults?: ReadonlyArray<unknown>;
+}
+
+/** Resolves a key against the scenario, or explains why it names nothing. */
+export function resolveKey(key: string, context: SloContext): { ref: MetricRef; kind: MetricKind } | string {
+  if (key in GLOBAL_METRICS) return { ref: { source: 'global', name: key }, kind: GLOBAL_METRICS[key] };
+  if (key === 'downtime' || key === 'recovery') return { ref: { source: 'fault', stat: key }, kind: 'time' };
+  const segments = key.split('.');
+  if (segments[0] === 'fault') return resolveFaultKey(segments, context);
+  let phase: string | undefined;
+  if (segments.length > 1 && !(OPERATION_KINDS as readonly string[]).includes(segments[0])) {
+    phase = segments.shift();
+    if (!context.phases.some((p) => p.name === phase)) {
+      return `no phase named "${phase}" (phases: ${context.phases.map((p) => p.name).join(', ')})`;
+    }
+  }
+  const operation = segments.length > 1 ? segments.shift() : undefined;
+  const stat = segments.join('.');
+  if (segments.length !== 1 || !(stat in LOAD_STATS)) return unknownMetric();
+  if (operation !== undefined) {
+    if (!(OPERATION_KINDS as readonly string[]).includes(operation)) return unknownMetric();
+    if (PHASE_ONLY_STATS.has(stat)) return `"${stat}" is counted per phase, not per operation; use "${phase ? `${phase}.` : ''}${stat}"`;
+    const phases = context.phases.filter((p) => phase === undefined || p.name === phase);
+    if (!phases.some((p) => p.operations.some((op) => op.kind === operation))) {
+      return `no ${operation} operations run${phase ? ` in phase "${phase}"` : ''}, so this is never measured`;
+    }
+  }
+  return { ref: { source: 'load', stat, ...(phase ? { phase } : {}), ...(operation ? { operation } : {}) }, kind: LOAD_STATS[stat] };
+}
+
+function resolveFaultKey(segments: string[], context: SloContext): { ref: MetricRef; kind: MetricKind } | string {
+  const stat = segments[segments.length - 1];
+  if (segments.length === 2 && stat in FAULT_STATS) return { ref: { source: 'fault', stat }, kind: FAULT_STATS[stat] };
+  if (segments.length === 3 && /^\d+$/.test(segments[1]) && stat in FAULT_STATS) {
+    const index = Number(segments[1]);
+    if (context.faults && index >= context.faults.length) {
+      const existing = context.faults.map((_, i) => `fault.${i}`).join(', ');
+      return `no fault ${index} in the scenario (${existing ? `faults: ${existing}` : 'it has no faults'})`;
+    }
+    return { ref: { source: 'fault', index, stat }, kind: FAULT_STATS[stat] };
+  }
+  return `unknown fault metric; use fault.<${Object.keys(FAULT_STATS).join('|')}> or fault.<index>.<${Object.keys(FAULT_STATS).join('|')}>`;
+}
+
+function unknownMetric(): string {
+  return (
+    `unknown metric; use [<phase>.][search.|query.]<${Object.keys(LOAD_STATS).join('|')}>, ` +
+    `${Object.keys(GLOBAL_METRICS).join(', ')}, downtime, recovery or fault.[<index>.]<${Object.keys(FAULT_STATS).join('|')}>`
+  );
+}
+
+/** The measured value in base units (ms, fraction, count), or null when the run did not measure it. */
+export function readMetric(result: RunResult, ref: MetricRef): number | null {
+  if (ref.source === 'global') return readGlobal(result, ref.name);
+  if (ref.source === 'fault') return readFault(result, ref.index, ref.stat);
+  const summary = ref.phase === undefined ? result.total : result.phases.find((p) => p.name === ref.phase) ?? null;
+  if (!summary) return null;
+  if (ref.operation === undefined) return readLoad(summary, summary, ref.stat);
+  const operation = summary.operations[ref.operation];
+  return operation ? readLoad(summary, operation, ref.stat) : null;
+}
+
+function readLoad(phase: PhaseResult, summary: PhaseResult | OperationSummary, stat: string): number | null {
+  const { counters } = summary;
+  switch (stat) {
+    case 'qps':
+      return phase.durationMs > 0 ? counters.ok / (phase.durationMs / 1000) : null;
+    case 'errorRate':
+      return counters.sent > 0 ? (counters.errors + counters.timeouts) / counters.sent : null;
+    case 'errors':
+      return counters.errors;
+    case 'timeouts':
+      return counters.timeouts;
+    case 'dropped':
+      return counters.dropped;
+    case 'shortResults':
+      return counters.errorsByKind.short_result ?? 0;
+    default:
+      return summary.latency ? summary.latency[stat as LatencyStat] : null;
+  }
+}
+
+function readGlobal(result: RunResult, name: string): number | null {
+  if (name === 'ingest.rowsPerSec') return result.ingest && !result.ingest.skipped ? result.ingest.rowsPerSec : null;
+  if (name === 'recall') return result.integrity?.recall ?? null;
+  const matches = result.integrity?.countMatches;
+  return matches === null || matches === undefined ? null : matches ? 1 : 0;
+}
+
+function readFault(result: RunResult, index: number | undefined, stat: string): number | null {
+  const faults = result.faults.filter((fault) => index === undefined || fault.index === index);
+  const values = faults.map((fault) => {
+    if (stat === 'recovery') return fault.recoveryMs;
+    if (!fault.impact) return null;
+    if (stat === 'downtime') return fault.impact.downtimeMs;
+    return stat === 'p50' ? fault.impact.during.p50 : fault.impact.during.p99;
+  });
+  const measured = values.filter((value): value is number => value !== null);
+  return measured.length > 0 ? Math.max(...measured) : null;
+}

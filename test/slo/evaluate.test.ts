@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateSlos, parseSlos } from '../../src/slo/index.js';
+import { context, fault, runResult } from './fixtures.js';
+
+function judge(spec: Record<string, string>, result = runResult()) {
+  const parsed = parseSlos(spec, context);
+  expect(parsed.errors).toEqual([]);
+  return evaluateSlos(parsed.value, result);
+}
+
+describe('evaluateSlos', () => {
+  it('reads each key from the documented place and shows a human line', () => {
+    const results = judge({
+      'search.p99': '<100ms',
+      'steady.search.p99': '<80ms',
+      'warmup.p99': '<=30ms',
+      'steady.query.p50': '<2.5ms',
+      'search.errorRate': '<0.1%',
+      errorRate: '<=0.001',
+      qps: '>90',
+      'steady.search.qps': '>89.9',
+      'ingest.rowsPerSec': '>5000',
+      recall: '>=0.95',
+      count: 'exact',
+      dropped: '==0',
+      'steady.dropped': '==3',
+      shortResults: '==0',
+      downtime: '<5s',
+      'fault.0.downtime': '<2s',
+      'fault.p99': '<500ms',
+      recovery: '<10s',
+    });
+    expect(results.map((r) => `${r.pass ? 'PASS' : 'FAIL'} ${r.key}: ${r.display}`)).toMatchInlineSnapshot(`
+      [
+        "PASS search.p99: p99 80 ms < 100 ms ✓",
+        "FAIL steady.search.p99: p99 84.2 ms < 80 ms ✗",
+        "PASS warmup.p99: p99 30 ms <= 30 ms ✓",
+        "PASS steady.query.p50: p50 2.4 ms < 2.5 ms ✓",
+        "FAIL search.errorRate: errorRate 0.1017% < 0.1% ✗",
+        "PASS errorRate: errorRate 0.0009231 <= 0.001 ✓",
+        "PASS qps: qps 92.8 > 90 ✓",
+        "FAIL steady.search.qps: qps 89.9 > 89.9 ✗",
+        "PASS ingest.rowsPerSec: rowsPerSec 10000 > 5000 ✓",
+        "PASS recall: recall 0.9612 >= 0.95 ✓",
+        "PASS count: count 100000 == 100000 expected ✓",
+        "FAIL dropped: dropped 3 == 0 ✗",
+        "PASS steady.dropped: dropped 3 == 3 ✓",
+        "FAIL shortResults: shortResults 2 == 0 ✗",
+        "PASS downtime: downtime 2.3 s < 5 s ✓",
+        "FAIL fault.0.downtime: downtime 2.3 s < 2 s ✗",
+        "PASS fault.p99: p99 400 ms < 500 ms ✓",
+        "PASS recovery: recovery 8 s < 10 s ✓",
+      ]
+    `);
+    expect(results.find((r) => r.key === 'downtime')).toEqual({ key: 'downtime', threshold: '<5s', actual: 2.3, pass: true, display: 'downtime 2.3 s < 5 s ✓' });
+    expect(results.find((r) => r.key === 'search.errorRate')!.actual).toBeCloseTo(0.1017, 3);
+  });
+
+  it('fails with "not measured" when the run has no value', () => {
+    const result = runResult({ faults: [], integrity: null, ingest: null, total: null });
+    const results = judge({ downtime: '<5s', recovery: '<30s', count: 'exact', recall: '>=0.9', 'ingest.rowsPerSec': '>1', 'search.p99': '<1s' }, result);
+    for (const slo of results) {
+      expect(slo).toMatchObject({ pass: false, actual: null, message: 'not measured' });
+    }
+    expect(results[0].display).toBe('downtime not measured ✗');
+    const noImpact = judge({ downtime: '<5s', recovery: '<30s' }, runResult({ faults: [fault(0, null, null)] }));
+    expect(noImpact.map((r) => r.message)).toEqual(['not measured', 'not measured']);
+    const noTraffic = runResult();
+    noTraffic.phases[0] = { ...noTraffic.phases[0], counters: { ...noTraffic.phases[0].counters, sent: 0 }, latency: null };
+    expect(judge({ 'warmup.errorRate': '<1%', 'warmup.p99': '<1s' }, noTraffic).map((r) => r.message)).toEqual(['not measured', 'not measured']);
+  });
+
+  it('fails a lost row count and names both counts', () => {
+    const result = runResult({ integrity: { expectedRows: 100_000, countedRows: 99_990, countMatches: false, recall: 0.9, recallQueries: 10, topK: 10 } });
+    expect(judge({ count: 'exact' }, result)).toEqual([
+      {
+        key: 'count',
+        threshold: 'exact',
+        actual: '99990/100000',
+        pass: false,
+        display: 'count 99990 != 100000 expected ✗',
+        message: 'counted 99990 rows, expected 100000',
+      },
+    ]);
+  });
+
+  it('takes the worst fault for downtime and recovery, and a fault index for fault.<i>.*', () => {
+    const result = runResult({ faults: [fault(0, 1200, 4000, 300), fault(1, 6100, null, 900), fault(1, 500, 2000, 100)] });
+    const results = judge({ downtime: '<5s', recovery: '<5s', 'fault.0.downtime': '<2s', 'fault.p99': '<500ms', 'fault.0.p99': '<500ms' }, result);
+    expect(results.map((r) => [r.key, r.actual, r.pass])).toEqual([
+      ['downtime', 6.1, false],
+      ['recovery', 4, true],
+      ['fault.0.downtime', 1.2, true],
+      ['fault.p99', 900, false],
+      ['fault.0.p99', 300, true],
+    ]);
+  });
+
+  it('applies every comparator', () => {
+    const at = (threshold: string) => judge({ dropped: threshold })[0].pass; // dropped is 3
+    expect([at('<4'), at('<3'), at('<=3'), at('>2'), at('>3'), at('>=3'), at('==3'), at('==2'), at('!=2'), at('!=3')]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
+  });
+});

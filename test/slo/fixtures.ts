@@ -1,0 +1,116 @@
+// Hand-built RunResult objects for SLO tests.
+import type { Counters, Percentiles } from '../../src/metrics/types.js';
+import type { FaultResult, OperationSummary, PhaseResult, RunResult } from '../../src/report/result.js';
+
+export function counters(partial: Partial<Counters> = {}): Counters {
+  return { sent: 1000, ok: 990, errors: 8, timeouts: 2, errorsByKind: { unavailable: 6, short_result: 2 }, dropped: 0, ...partial };
+}
+
+export function percentiles(p99: number): Percentiles {
+  return { min: 1, mean: p99 / 4, p50: p99 / 5, p90: p99 / 2, p95: p99 * 0.8, p99, p999: p99 * 1.5, max: p99 * 2 };
+}
+
+function operation(p99: number, c: Counters): OperationSummary {
+  return { counters: c, latency: percentiles(p99), service: percentiles(p99 / 2), histogram: null, serviceHistogram: null };
+}
+
+export function phase(name: string, p99: number, durationMs: number, c = counters(), ops: Record<string, OperationSummary> = { search: operation(p99, c) }): PhaseResult {
+  return {
+    name,
+    mode: 'closed',
+    startMs: 0,
+    durationMs,
+    concurrency: 10,
+    counters: c,
+    qps: c.ok / (durationMs / 1000),
+    sendRate: c.sent / (durationMs / 1000),
+    errorRate: (c.errors + c.timeouts) / c.sent,
+    latency: percentiles(p99),
+    service: percentiles(p99 / 2),
+    histogram: null,
+    serviceHistogram: null,
+    operations: ops,
+  };
+}
+
+export function fault(index: number, downtimeMs: number | null, recoveryMs: number | null, duringP99: number | null = 400): FaultResult {
+  return {
+    index,
+    occurrence: 0,
+    action: 'kill',
+    role: 'querynode',
+    pick: 'one',
+    targets: ['querynode-1'],
+    backend: 'local',
+    scheduledAtMs: 20_000,
+    injectedMs: 1_000_020_000,
+    revertedMs: null,
+    backendRecoveredMs: null,
+    injectedAtMs: 20_000,
+    recoveryMs,
+    impact:
+      downtimeMs === null
+        ? null
+        : {
+            firstFailureMs: 1,
+            lastFailureMs: 2,
+            firstSuccessAfterLastFailureMs: 3,
+            recoveredMs: 4,
+            downtimeMs,
+            outageWindows: [],
+            before: { p50: 5, p99: 20, ok: 100, errors: 0 },
+            during: { p50: 50, p99: duringP99, ok: 10, errors: 5, timeouts: 1, dropped: 0 },
+            errorsByKind: {},
+            shortResults: 0,
+          },
+  };
+}
+
+/** Two phases ('warmup' 10 s, 'steady' 60 s), search + query in steady, one fault. */
+export function runResult(overrides: Partial<RunResult> = {}): RunResult {
+  const steadyCounters = counters({ sent: 6000, ok: 5994, errors: 4, timeouts: 2, errorsByKind: { unavailable: 4 }, dropped: 3 });
+  const queryCounters = counters({ sent: 600, ok: 600, errors: 0, timeouts: 0, errorsByKind: {} });
+  const steady = phase('steady', 84.2, 60_000, steadyCounters, {
+    search: operation(84.2, counters({ sent: 5400, ok: 5394, errors: 4, timeouts: 2, errorsByKind: { unavailable: 4 } })),
+    query: operation(12, queryCounters),
+  });
+  const warmup = phase('warmup', 30, 10_000, counters({ sent: 500, ok: 500, errors: 0, timeouts: 0, errorsByKind: {} }));
+  const totalCounters = counters({ sent: 6500, ok: 6494, errors: 4, timeouts: 2, errorsByKind: { unavailable: 2, short_result: 2 }, dropped: 3 });
+  const total = phase('total', 80, 70_000, totalCounters, {
+    search: operation(80, counters({ sent: 5900, ok: 5894, errors: 4, timeouts: 2, errorsByKind: { unavailable: 4 } })),
+    query: operation(12, queryCounters),
+  });
+  return {
+    schemaVersion: 1,
+    tool: { name: 'milvus-bench', version: '0.1.0' },
+    scenario: { name: 's', description: '', file: '/tmp/s.ts', spec: {} },
+    target: { kind: 'local', address: '127.0.0.1:19530', serverVersion: null, description: 'local test cluster — not Milvus' },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:01:10.000Z',
+    loadStartEpochMs: 1_000_000_000,
+    intervalMs: 1000,
+    workers: 2,
+    steps: [],
+    ingest: { rows: 100_000, batches: 20, durationMs: 10_000, rowsPerSec: 10_000, batchLatency: null, batchHistogram: null, failedBatches: 0, skipped: false },
+    phases: [warmup, steady],
+    total,
+    timeSeries: [],
+    faults: [fault(0, 2300, 8000)],
+    integrity: { expectedRows: 100_000, countedRows: 100_000, countMatches: true, recall: 0.9612, recallQueries: 100, topK: 10 },
+    serverMetrics: [],
+    slo: [],
+    pass: true,
+    interrupted: false,
+    error: null,
+    exitCode: 0,
+    ...overrides,
+  };
+}
+
+export const context = {
+  phases: [
+    { name: 'warmup', operations: [{ kind: 'search' }] },
+    { name: 'steady', operations: [{ kind: 'search' }, { kind: 'query' }] },
+  ],
+  faults: [{}],
+};
