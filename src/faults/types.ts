@@ -18,6 +18,8 @@ export interface InjectedFault {
   revertState: unknown;
   /** a shell command a human can run to finish the revert if the tool cannot */
   manualRevert: string;
+  /** false when there is nothing to undo (a deleted pod, a killed process a supervisor restarts); default true */
+  needsRevert?: boolean;
 }
 
 export interface RecoveryObservation {
@@ -40,6 +42,28 @@ export interface FaultBackend {
   /** Wait (up to timeoutMs) until the hit targets, or their replacements, serve again. */
   observeRecovery(fault: InjectedFault, sinceMs: number, timeoutMs: number): Promise<RecoveryObservation>;
   close(): Promise<void>;
+  /** resolve() plus how the pick was made; `seed` makes 'one' / counts / percents deterministic per occurrence. */
+  resolvePick?(spec: FaultSpec, seed: number): Promise<{ targets: FaultTargetRef[]; detail: string }>;
+  /** Why this backend cannot run a spec (unsupported action, missing option), or null; checked before any load starts. */
+  check?(spec: FaultSpec): string | null;
+}
+
+/** Where createFaultBackend finds what it cannot read from the config. */
+export interface FaultBackendContext {
+  /** data dir of the local cluster (local backend) */
+  localDataDir?: string;
+  /** when given, every spec is checked against the backend at creation (UsageError listing each problem) */
+  faults?: FaultSpec[];
+}
+
+/** Progress of one fault occurrence, for live output. */
+export interface FaultEvent {
+  kind: 'injected' | 'reverted' | 'recovered' | 'failed' | 'revert-failed' | 'not-recovered';
+  record: FaultRecord;
+  /** epoch ms */
+  atMs: number;
+  /** one line for people; for revert-failed it names the manual command */
+  message: string;
 }
 
 /** One scheduled occurrence of a fault spec, as recorded in result.json. */
@@ -50,6 +74,8 @@ export interface FaultRecord {
   action: FaultAction;
   role: MilvusRole;
   pick: string;
+  /** how the pick was resolved: 'seeded random (seed 123) 1 of 3', 'first by name among 3', 'exact name', 'all 3' */
+  pickDetail?: string;
   targets: string[];
   backend: string;
   scheduledAtMs: number;

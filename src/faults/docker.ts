@@ -1,0 +1,175 @@
+// The docker backend: containers found by Compose labels (project + service) or by name pattern, driven through
+// the Engine API (dockerode): kill, stop/start, restart, pause/unpause, network disconnect/connect.
+import Docker from 'dockerode';
+import { TargetError, UsageError } from '../errors.js';
+import type { DockerFaultConfig, FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
+import { CandidateBackend } from './base.js';
+import { errorText, pollUntil } from './common.js';
+import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
+
+/** allow entry that permits name-pattern matching across the whole engine when no compose project is set */
+export const DOCKER_ANY_PROJECT_SCOPE = 'docker';
+
+// Service and container names used by Milvus's docker-compose files.
+const DEFAULT_SERVICES: Record<MilvusRole, string> = {
+  proxy: 'proxy',
+  querynode: 'querynode',
+  datanode: 'datanode',
+  indexnode: 'indexnode',
+  streamingnode: 'streamingnode',
+  coordinator: 'mixcoord',
+  standalone: 'standalone',
+  etcd: 'etcd',
+  minio: 'minio',
+  pulsar: 'pulsar',
+};
+const defaultNamePattern = (role: MilvusRole) => (role === 'coordinator' ? '^milvus-(mixcoord|rootcoord)' : `^milvus-${role}`);
+
+interface NetworkLink {
+  network: string;
+  aliases: string[];
+}
+interface DockerRevertState {
+  ids: string[];
+  /** partition: the networks each container was disconnected from */
+  links?: Record<string, NetworkLink[]>;
+}
+
+export class DockerFaultBackend extends CandidateBackend {
+  readonly name = 'docker';
+  protected readonly actions = new Set<FaultAction>(['kill', 'stop', 'start', 'restart', 'pause', 'partition']);
+  protected readonly unsupportedHint =
+    'delay needs tc/netem inside the containers and this backend does not install it; use the chaos-mesh backend, or exec with your own tc command';
+  private readonly docker: Docker;
+
+  constructor(
+    private readonly config: DockerFaultConfig,
+    private readonly allow: string[],
+  ) {
+    super();
+    this.docker = new Docker(config.socketPath ? { socketPath: config.socketPath } : undefined);
+  }
+
+  describe(): string {
+    const engine = this.config.socketPath ?? 'the default Docker socket';
+    return this.config.project ? `compose project '${this.config.project}' on ${engine}` : `containers by name pattern on ${engine}`;
+  }
+
+  async preflight(): Promise<void> {
+    const scope = this.config.project ?? DOCKER_ANY_PROJECT_SCOPE;
+    if (!this.allow.includes(scope)) {
+      const what = this.config.project ? `compose project '${scope}'` : `'${scope}' (no faults.docker.project is set, so containers are matched by name on the whole engine)`;
+      throw new UsageError(`faults.allow must contain ${what} before the docker backend may touch containers (faults.allow is [${this.allow.join(', ')}])`);
+    }
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw new TargetError(`the Docker Engine at ${this.config.socketPath ?? 'the default socket'} does not answer: ${errorText(error)}`);
+    }
+  }
+
+  private async listRole(role: MilvusRole): Promise<Docker.ContainerInfo[]> {
+    const { project } = this.config;
+    if (project) {
+      const service = this.config.services[role] ?? DEFAULT_SERVICES[role];
+      const label = [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`];
+      return this.docker.listContainers({ all: true, filters: { label } });
+    }
+    const pattern = new RegExp(this.config.namePatterns[role] ?? defaultNamePattern(role));
+    const all = await this.docker.listContainers({ all: true });
+    return all.filter((c) => c.Names.some((n) => pattern.test(n.replace(/^\//, ''))));
+  }
+
+  protected async candidates(role: MilvusRole, action: FaultAction): Promise<FaultTargetRef[]> {
+    const containers = await this.listRole(role);
+    const wanted = containers.filter((c) => (action === 'start' ? c.State !== 'running' : c.State === 'running'));
+    return wanted.map((c) => ({ name: (c.Names[0] ?? c.Id).replace(/^\//, ''), role, id: c.Id }));
+  }
+
+  protected async injectAction(spec: FaultSpec, targets: FaultTargetRef[]): Promise<InjectedFault> {
+    const ids = targets.map((t) => t.id);
+    const names = targets.map((t) => t.name).join(' ');
+    const state: DockerRevertState = { ids };
+    const each = (fn: (c: Docker.Container) => Promise<unknown>) => Promise.all(ids.map((id) => fn(this.docker.getContainer(id))));
+    let manualRevert = 'nothing to revert';
+    switch (spec.action) {
+      case 'kill':
+        await each((c) => c.kill({ signal: spec.options.signal ?? 'SIGKILL' }));
+        manualRevert = `docker start ${names}`;
+        break;
+      case 'stop':
+        await each((c) => c.stop({ t: 10 }));
+        manualRevert = `docker start ${names}`;
+        break;
+      case 'start':
+        await each((c) => c.start());
+        break;
+      case 'restart':
+        await each((c) => c.restart({ t: 10 }));
+        break;
+      case 'pause':
+        await each((c) => c.pause());
+        manualRevert = `docker unpause ${names}`;
+        break;
+      case 'partition':
+        state.links = await this.disconnect(targets);
+        manualRevert = Object.entries(state.links)
+          .flatMap(([id, links]) => links.map((l) => `docker network connect ${l.network} ${targets.find((t) => t.id === id)?.name ?? id}`))
+          .join(' && ');
+        break;
+      default:
+        throw new Error(`docker backend cannot ${spec.action}`);
+    }
+    const needsRevert = spec.action !== 'start' && spec.action !== 'restart';
+    return { action: spec.action, targets, revertState: state, manualRevert, needsRevert };
+  }
+
+  private async disconnect(targets: FaultTargetRef[]): Promise<Record<string, NetworkLink[]>> {
+    const links: Record<string, NetworkLink[]> = {};
+    for (const target of targets) {
+      const info = await this.docker.getContainer(target.id).inspect();
+      const networks = Object.entries(info.NetworkSettings.Networks ?? {})
+        .filter(([network]) => (this.config.network ? network === this.config.network : network !== 'host' && network !== 'none'))
+        .map(([network, endpoint]) => ({ network, aliases: ((endpoint.Aliases ?? []) as string[]).filter((a) => !info.Id.startsWith(a)) }));
+      if (networks.length === 0) {
+        throw new Error(`container ${target.name} is on no network that can be disconnected (host/none networking, or not on ${this.config.network})`);
+      }
+      links[target.id] = networks;
+      for (const link of networks) await this.docker.getNetwork(link.network).disconnect({ Container: target.id, Force: true });
+    }
+    return links;
+  }
+
+  protected async revertAction(fault: InjectedFault): Promise<void> {
+    const { ids, links } = fault.revertState as DockerRevertState;
+    for (const id of ids) {
+      const container = this.docker.getContainer(id);
+      const state = (await container.inspect()).State;
+      if (fault.action === 'pause' && state.Paused) await container.unpause();
+      if ((fault.action === 'kill' || fault.action === 'stop') && !state.Running) await container.start();
+      if (fault.action === 'partition') {
+        const attached = (await container.inspect()).NetworkSettings.Networks ?? {};
+        for (const link of links?.[id] ?? []) {
+          if (attached[link.network]) continue;
+          await this.docker.getNetwork(link.network).connect({ Container: id, EndpointConfig: { Aliases: link.aliases } });
+        }
+      }
+    }
+  }
+
+  async observeRecovery(fault: InjectedFault, sinceMs: number, timeoutMs: number): Promise<RecoveryObservation> {
+    const { ids, links } = fault.revertState as DockerRevertState;
+    const serving = async (id: string): Promise<boolean> => {
+      const info = await this.docker.getContainer(id).inspect();
+      const state = info.State;
+      if (!state.Running || state.Paused || state.Restarting) return false;
+      if (state.Health && state.Health.Status !== 'healthy') return false;
+      if (['kill', 'stop', 'restart'].includes(fault.action) && Date.parse(state.StartedAt) < sinceMs - 1000) return false;
+      if (fault.action === 'partition') return (links?.[id] ?? []).every((l) => info.NetworkSettings.Networks?.[l.network]);
+      return true;
+    };
+    const at = await pollUntil(async () => ((await Promise.all(ids.map(serving))).every(Boolean) ? Date.now() : undefined), timeoutMs, 200);
+    const names = fault.targets.map((t) => t.name).join(', ');
+    return at ? { recoveredMs: at, detail: `${names} running${fault.action === 'partition' ? ' and connected' : ''} again` } : { recoveredMs: null, detail: `${names} not serving again within ${timeoutMs} ms` };
+  }
+}

@@ -1,0 +1,117 @@
+// The local backend: components of the embedded local test cluster (not Milvus; real OS processes under its
+// supervisor). kill = SIGKILL (the supervisor restarts it), pause = SIGSTOP/SIGCONT, stop/start/restart via the supervisor.
+import { TargetError } from '../errors.js';
+import {
+  findLocalCluster,
+  restartComponent,
+  signalComponent,
+  startComponent,
+  stopComponent,
+  waitComponentReady,
+} from '../local/index.js';
+import type { FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
+import { CandidateBackend } from './base.js';
+import { pollUntil, shellQuote } from './common.js';
+import { processState, waitStopped } from './proc.js';
+import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
+
+const LOCAL_ROLES: ReadonlySet<MilvusRole> = new Set(['coordinator', 'proxy', 'querynode']);
+
+interface LocalRevertState {
+  /** component name → pid at injection */
+  pids: Record<string, number>;
+}
+
+export class LocalFaultBackend extends CandidateBackend {
+  readonly name = 'local';
+  protected readonly actions = new Set<FaultAction>(['kill', 'stop', 'start', 'restart', 'pause']);
+  protected readonly unsupportedHint =
+    'its components all talk over 127.0.0.1, so there is no network to cut or slow; use the docker or chaos-mesh backend for partition and delay';
+
+  constructor(private readonly dataDir: string) {
+    super();
+  }
+
+  describe(): string {
+    return `local test cluster (not Milvus) in ${this.dataDir}`;
+  }
+
+  // The local cluster belongs to this tool (started for the run or by `local up`), so no allow entry is needed.
+  async preflight(): Promise<void> {
+    if (!(await findLocalCluster(this.dataDir))) {
+      throw new TargetError(`no local cluster is running in ${this.dataDir}; start one with npx milvus-bench local up --data-dir ${this.dataDir}`);
+    }
+  }
+
+  protected override checkOptions(spec: FaultSpec): string | null {
+    if (!LOCAL_ROLES.has(spec.target.role)) {
+      return `the local test cluster has no '${spec.target.role}' role; it has ${[...LOCAL_ROLES].join(', ')}`;
+    }
+    return null;
+  }
+
+  protected async candidates(role: MilvusRole, action: FaultAction): Promise<FaultTargetRef[]> {
+    const status = await findLocalCluster(this.dataDir);
+    if (!status) throw new Error(`the local cluster in ${this.dataDir} is not running`);
+    return status.components
+      .filter((c) => c.role === role && (action === 'start' ? c.stopped : c.alive && !c.stopped))
+      .map((c) => ({ name: c.name, role, id: String(c.pid ?? '') }));
+  }
+
+  protected async injectAction(spec: FaultSpec, targets: FaultTargetRef[]): Promise<InjectedFault> {
+    const pids = Object.fromEntries(targets.map((t) => [t.name, Number(t.id)]));
+    const names = targets.map((t) => t.name);
+    const dir = shellQuote(this.dataDir);
+    let manualRevert = 'nothing to revert';
+    for (const name of names) {
+      if (spec.action === 'kill') await signalComponent(this.dataDir, name, (spec.options.signal ?? 'SIGKILL') as NodeJS.Signals);
+      else if (spec.action === 'pause') await signalComponent(this.dataDir, name, 'SIGSTOP');
+      else if (spec.action === 'stop') await stopComponent(this.dataDir, name);
+      else if (spec.action === 'start') await startComponent(this.dataDir, name);
+      else if (spec.action === 'restart') await restartComponent(this.dataDir, name);
+    }
+    if (spec.action === 'pause') await waitStopped(Object.values(pids));
+    if (spec.action === 'pause') manualRevert = `kill -CONT ${Object.values(pids).join(' ')}`;
+    if (spec.action === 'stop') manualRevert = `npx milvus-bench local down --data-dir ${dir} (then start the cluster again)`;
+    const state: LocalRevertState = { pids };
+    const needsRevert = spec.action === 'pause' || spec.action === 'stop';
+    return { action: spec.action, targets, revertState: state, manualRevert, needsRevert };
+  }
+
+  protected async revertAction(fault: InjectedFault): Promise<void> {
+    for (const target of fault.targets) {
+      if (fault.action === 'pause') await signalComponent(this.dataDir, target.name, 'SIGCONT');
+      if (fault.action === 'stop') await startComponent(this.dataDir, target.name);
+    }
+  }
+
+  async observeRecovery(fault: InjectedFault, sinceMs: number, timeoutMs: number): Promise<RecoveryObservation> {
+    const { pids } = fault.revertState as LocalRevertState;
+    const deadline = sinceMs + timeoutMs;
+    let latest = 0;
+    for (const target of fault.targets) {
+      const oldPid = pids[target.name];
+      const left = () => Math.max(0, deadline - Date.now());
+      if (fault.action === 'pause') {
+        const resumed = await pollUntil(async () => ((await processState(oldPid)) !== 'T' ? Date.now() : undefined), left(), 50);
+        if (!resumed) return { recoveredMs: null, detail: `${target.name} still stopped (SIGSTOP) after ${timeoutMs} ms` };
+        latest = Math.max(latest, resumed);
+        continue;
+      }
+      if (fault.action === 'kill' || fault.action === 'restart') {
+        // the supervisor's status still shows the old process for a moment; wait for the new one first
+        const replaced = await pollUntil(async () => {
+          const component = (await findLocalCluster(this.dataDir))?.components.find((c) => c.name === target.name);
+          return component?.pid && component.pid !== oldPid ? true : undefined;
+        }, left(), 50);
+        if (!replaced) return { recoveredMs: null, detail: `${target.name} was not restarted within ${timeoutMs} ms` };
+      }
+      try {
+        latest = Math.max(latest, await waitComponentReady(this.dataDir, target.name, left()));
+      } catch {
+        return { recoveredMs: null, detail: `${target.name} not ready again within ${timeoutMs} ms` };
+      }
+    }
+    return { recoveredMs: latest, detail: `${fault.targets.map((t) => t.name).join(', ')} ready again` };
+  }
+}
