@@ -55,6 +55,8 @@ export interface WorkerPhaseResult {
   perOpCounters: Record<string, Counters>;
   /** recall@k of the sampled queries with known neighbours, when any were sent */
   recall?: { sum: number; count: number };
+  /** interval snapshots the worker posted for this phase (the main thread waits for all of them) */
+  snapshots?: number;
 }
 
 export interface Percentiles {
@@ -85,6 +87,8 @@ export interface IntervalPoint {
   p99: number | null;
   max: number | null;
   inFlight: number;
+  /** corrected latency of the bucket's completed requests, encoded HDR (µs); lets fault windows get exact percentiles */
+  histogram?: string | null;
 }
 
 export interface OutageWindow {

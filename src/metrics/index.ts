@@ -1,0 +1,18 @@
+// Metrics stage: HDR histograms (µs), counters, the merged time series and failover downtime.
+export type * from './types.js';
+export {
+  HISTOGRAM_SETTINGS,
+  createHistogram,
+  recordMs,
+  encodeHistogram,
+  decodeHistogram,
+  mergeEncoded,
+  mergeEncodedToString,
+  percentilesOf,
+  percentilesFromEncoded,
+} from './histogram.js';
+export type { Histogram } from './histogram.js';
+export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance } from './counters.js';
+export { IntervalMerger, mergeSnapshots } from './timeseries.js';
+export { computeFaultImpact, eventsInWindow, scanOutages } from './fault-impact.js';
+export type { FaultImpactInput } from './fault-impact.js';
