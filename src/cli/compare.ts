@@ -1,0 +1,31 @@
+// `milvus-bench compare <base> <head>`: the regression gate between two result.json files.
+import type { CommandModule } from 'yargs';
+
+export interface CompareFlags {
+  base: string;
+  head: string;
+  maxRegression?: string;
+  out?: string;
+  json: boolean;
+}
+
+export function compareCommand(setExit: (code: number) => void): CommandModule<object, CompareFlags> {
+  return {
+    command: 'compare <base> <head>',
+    describe: 'compare two result.json files; exit 3 on a significant regression beyond the budget',
+    builder: (y) =>
+      y
+        .positional('base', { type: 'string', demandOption: true, describe: 'result.json of the baseline run' })
+        .positional('head', { type: 'string', demandOption: true, describe: 'result.json of the run under test' })
+        .option('max-regression', {
+          type: 'string',
+          describe: 'budget per metric, e.g. p99=10%,qps=5% (changes inside run-to-run noise never count)',
+        })
+        .option('out', { type: 'string', describe: 'folder for comparison.md and comparison.html' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON on stdout' }) as never,
+    handler: async (flags) => {
+      const { compareFromCli } = await import('../run/index.js');
+      setExit(await compareFromCli(flags));
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Typed errors that carry the process exit code; the CLI maps them to process.exit in one place.
+
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  invalidInput: 2,
+  sloBreached: 3,
+  targetFailed: 4,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class ExitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flag, scenario or config: exit 2. `problems` lists every problem found, one line each. */
+export class UsageError extends ExitError {
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
+    super(message, ExitCode.invalidInput);
+  }
+}
+
+/** Target unreachable or setup failed (connect, create, ingest, index, load, local cluster start): exit 4. */
+export class TargetError extends ExitError {
+  constructor(message: string) {
+    super(message, ExitCode.targetFailed);
+  }
+}
+
+/** One or more SLOs breached: exit 3. */
+export class SloBreachError extends ExitError {
+  constructor(message: string) {
+    super(message, ExitCode.sloBreached);
+  }
+}
+
+export class InterruptedError extends ExitError {
+  constructor(message = 'interrupted') {
+    super(message, ExitCode.interrupted);
+  }
+}

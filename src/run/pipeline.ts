@@ -1,0 +1,160 @@
+// The run pipeline: scenario → target → ingest → load with faults → integrity → SLOs → reports.
+// Every stage's failure still ends in a written result.json / report.html with what was measured.
+import { availableParallelism } from 'node:os';
+import { ExitCode, ExitError, InterruptedError, UsageError } from '../errors.js';
+import type { FaultBackend, FaultRecord } from '../faults/index.js';
+import { createFaultBackend, describePlan, FaultRunner } from '../faults/index.js';
+import type { LoadOutcome } from '../load/index.js';
+import { runLoad } from '../load/index.js';
+import type { RunResult } from '../report/index.js';
+import type { Scenario } from '../scenario/index.js';
+import { evaluateSlos } from '../slo/index.js';
+import type { TargetConnection } from '../target/index.js';
+import { connectTarget, exactNeighbours, makeQueryVectors, prepareCollection, verifyIntegrity } from '../target/index.js';
+import { buildFaultResults, emptyResult, finishResult } from './assemble.js';
+import type { PreparedRun } from './prepare.js';
+import type { ResolvedTarget } from './resolve-target.js';
+import { resolveTarget } from './resolve-target.js';
+import { installInterruptHandlers } from './signals.js';
+import type { RunUi } from './ui.js';
+
+const QUERY_VECTORS = 1024;
+
+export interface RunOptions {
+  dryRun: boolean;
+  keepLocal: boolean;
+}
+
+export async function executeRun(prepared: PreparedRun, options: RunOptions, ui: RunUi): Promise<RunResult> {
+  const { scenario, config, slos } = prepared;
+  const result = emptyResult(prepared);
+  const abort = new AbortController();
+  let target: ResolvedTarget | undefined;
+  let backend: FaultBackend | undefined;
+  let runner: FaultRunner | undefined;
+  let connection: TargetConnection | undefined;
+  let load: LoadOutcome | undefined;
+
+  const removeHandlers = installInterruptHandlers({
+    onInterrupt: (signal) => {
+      ui.log(`${signal}: stopping the load, reverting faults and writing the report (again to revert and exit now)`);
+      result.interrupted = true;
+      abort.abort();
+    },
+    onForceExit: async () => {
+      ui.log('reverting faults before exit');
+      await runner?.revertAll();
+    },
+  });
+
+  try {
+    target = await resolveTarget(config, { keepLocal: options.keepLocal, log: ui.log });
+    result.target = { kind: target.kind, address: target.target.address, serverVersion: null, description: target.description };
+    if (scenario.faults.length > 0) {
+      backend = await createFaultBackend(config, { localDataDir: target.localDataDir, faults: scenario.faults });
+      await backend.preflight();
+      if (options.dryRun) {
+        for (const line of await describePlan(backend, scenario.faults)) ui.log(line);
+        return result;
+      }
+    } else if (options.dryRun) {
+      ui.log('no faults in this scenario');
+      return result;
+    }
+    throwIfAborted(abort.signal);
+
+    connection = await connectTarget(target.target);
+    result.target.serverVersion = connection.serverVersion;
+    const prep = await prepareCollection(connection, scenario, {
+      onIngestProgress: ui.ingestProgress,
+      onStep: ui.step,
+      signal: abort.signal,
+    });
+    result.steps.push(...prep.steps);
+    result.ingest = prep.ingest;
+    throwIfAborted(abort.signal);
+
+    const queries = makeQueryVectors(scenario, QUERY_VECTORS);
+    const topK = firstSearchTopK(scenario);
+    const sampleIndices = Array.from({ length: Math.min(scenario.verify.recallQueries, QUERY_VECTORS) }, (_, i) => i);
+    const recallSample = topK && sampleIndices.length > 0 ? exactNeighbours(scenario, queries, sampleIndices, topK) : [];
+
+    runner = backend ? new FaultRunner(backend, scenario.faults, { onEvent: ui.faultEvent }) : undefined;
+    load = await runLoad(
+      {
+        address: target.target.address,
+        tls: target.target.tls,
+        token: target.target.token,
+        username: target.target.username,
+        password: target.target.password,
+        database: target.target.database,
+        collection: {
+          name: scenario.collection.name,
+          dim: scenario.collection.dim,
+          metric: scenario.collection.metric,
+          pkField: 'id',
+          vectorField: 'vector',
+          rows: prep.rows,
+        },
+        phases: scenario.phases,
+        workers: config.workers > 0 ? config.workers : Math.min(availableParallelism(), 4),
+        intervalMs: scenario.metrics.intervalMs,
+        queries,
+        recallSample,
+      },
+      {
+        onInterval: ui.interval,
+        onLoadStart: (epochMs: number) => runner?.start(epochMs),
+        onPhase: ui.phase,
+        signal: abort.signal,
+      },
+    );
+    runner?.stop();
+    await runner?.revertAll();
+    result.interrupted ||= load.interrupted;
+    // backend recovery (replacement ready / container healthy) is observed in the background; give it a bounded moment
+    if (!result.interrupted) await runner?.settle(10_000);
+    if (!result.interrupted) {
+      result.integrity = await verifyIntegrity(connection, scenario, prep.rows, recallSample, ui.step);
+    }
+  } catch (error) {
+    if (error instanceof InterruptedError || (abort.signal.aborted && !(error instanceof ExitError))) {
+      result.interrupted = true;
+    } else {
+      result.error = error instanceof Error ? error.message : String(error);
+      result.exitCode = error instanceof ExitError ? error.exitCode : ExitCode.internal;
+      if (error instanceof UsageError) throw error;
+    }
+  } finally {
+    removeHandlers();
+    if (runner) {
+      runner.stop();
+      await runner.revertAll();
+    }
+    await connection?.close().catch(() => {});
+    await backend?.close().catch(() => {});
+    await target?.release().catch((error: unknown) => ui.log(`could not stop the local cluster: ${String(error)}`));
+  }
+
+  const faultRecords: FaultRecord[] = runner?.records() ?? [];
+  if (load) {
+    result.loadStartEpochMs = load.loadStartEpochMs;
+    result.phases = load.phases;
+    result.total = load.total;
+    result.timeSeries = load.timeSeries;
+    result.faults = buildFaultResults(faultRecords, load, scenario);
+  }
+  finishResult(result, evaluateSlos(slos, result));
+  return result;
+}
+
+function firstSearchTopK(scenario: Scenario): number | null {
+  for (const phase of scenario.phases) {
+    for (const op of phase.operations) if (op.kind === 'search') return op.topK;
+  }
+  return null;
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError();
+}

@@ -1,0 +1,81 @@
+// Where the run sends traffic: a configured Milvus address, or the embedded local test cluster
+// (reused when one is already running in the data dir, otherwise started for this run and stopped after it).
+import { resolve } from 'node:path';
+import { TargetError } from '../errors.js';
+import { findLocalCluster, LOCAL_CLUSTER_DESCRIPTION, startLocalCluster } from '../local/index.js';
+import type { BenchConfig, TargetConfig } from '../scenario/index.js';
+import { redactAddress } from '../target/index.js';
+
+export interface ResolvedTarget {
+  kind: 'local' | 'milvus';
+  target: TargetConfig;
+  description: string;
+  /** data dir of the local cluster, for the local fault backend */
+  localDataDir?: string;
+  /** true when this run started the local cluster */
+  startedByRun: boolean;
+  release(): Promise<void>;
+}
+
+export function isLocalAddress(address: string): boolean {
+  return address.trim().toLowerCase() === 'local';
+}
+
+export async function resolveTarget(
+  config: BenchConfig,
+  options: { keepLocal: boolean; log: (line: string) => void },
+): Promise<ResolvedTarget> {
+  if (!isLocalAddress(config.target.address)) {
+    return {
+      kind: 'milvus',
+      target: config.target,
+      description: `Milvus at ${redactAddress(config.target.address)}`,
+      startedByRun: false,
+      release: async () => {},
+    };
+  }
+  const dataDir = resolve(config.local.dataDir);
+  const running = await findLocalCluster(dataDir);
+  const describe = (proxies: number, querynodes: number) =>
+    `${LOCAL_CLUSTER_DESCRIPTION} (${proxies} proxies, ${querynodes} querynodes)`;
+  if (running) {
+    const count = (role: string) => running.components.filter((c) => c.role === role).length;
+    options.log(`using the local cluster already running in ${dataDir} at ${running.address}`);
+    return {
+      kind: 'local',
+      target: { ...config.target, address: running.address },
+      description: describe(count('proxy'), count('querynode')),
+      localDataDir: dataDir,
+      startedByRun: false,
+      release: async () => {},
+    };
+  }
+  options.log(`starting the local cluster (${config.local.proxies} proxies, ${config.local.querynodes} querynodes) on 127.0.0.1:${config.local.port}`);
+  let cluster;
+  try {
+    cluster = await startLocalCluster({
+      dataDir,
+      port: config.local.port,
+      proxies: config.local.proxies,
+      querynodes: config.local.querynodes,
+      detach: true,
+    });
+  } catch (error) {
+    if (error instanceof Error && 'exitCode' in error) throw error;
+    throw new TargetError(`could not start the local cluster in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return {
+    kind: 'local',
+    target: { ...config.target, address: cluster.address },
+    description: describe(config.local.proxies, config.local.querynodes),
+    localDataDir: dataDir,
+    startedByRun: true,
+    release: async () => {
+      if (options.keepLocal) {
+        options.log(`local cluster left running at ${cluster.address} (stop it with: npx milvus-bench local down --data-dir ${dataDir})`);
+        return;
+      }
+      await cluster.down();
+    },
+  };
+}
