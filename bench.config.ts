@@ -7,7 +7,7 @@ export default {
   target: {
     // 'local' starts the embedded local Milvus-compatible test cluster (not Milvus); or 'host:19530' / 'https://…'
     address: 'local',
-    connectTimeout: '10s',
+    connectTimeout: '5s',
   },
   local: { proxies: 2, querynodes: 2, port: 19530, dataDir: '.milvus-bench/local', runtime: 'process' },
   reportDir: 'reports',

@@ -78,7 +78,10 @@ export class PhaseRecorder {
       recordMs(stats.latency, endMs - intendedMs);
       recordMs(stats.service, endMs - sentMs);
     }
-    this.recordRun(result.outcome === 'ok', endMs);
+    // A failure is placed where the request met the outage (its send time), a success where it proved the service
+    // back (its completion): otherwise an outage seen through timeouts would be measured short by one timeout.
+    const ok = result.outcome === 'ok';
+    this.recordRun(ok, ok ? endMs : sentMs);
   }
 
   dropped(op: string, atMs: number): void {
@@ -95,7 +98,7 @@ export class PhaseRecorder {
 
   private recordRun(ok: boolean, atMs: number): void {
     if (this.run && this.run.ok === ok) {
-      this.run.lastMs = atMs;
+      this.run.lastMs = Math.max(this.run.lastMs, atMs);
       this.run.count++;
       return;
     }

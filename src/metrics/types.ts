@@ -22,7 +22,8 @@ export interface Counters {
 /** A run of consecutive outcomes of one worker: the raw material for outage edges. */
 export interface OutcomeRun {
   ok: boolean;
-  /** completion time of the first / last request of the run, epoch ms (sub-ms precision) */
+  /** epoch ms (sub-ms precision) of the first / last request of the run: completion time for successes, send time for
+   *  failures (when the request met the outage) */
   firstMs: number;
   lastMs: number;
   count: number;

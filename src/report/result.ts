@@ -97,6 +97,16 @@ export interface ServerMetricsSample {
   component: string;
   requests: number;
   searchP99Ms: number | null;
+  /** search requests in the interval (a subset of requests) */
+  searchRequests?: number;
+  /** requests that did not succeed; null when the server exposes no outcome label */
+  errors?: number | null;
+  /** ms the counts cover, from tMs (interval start, ms since load start) */
+  intervalMs?: number;
+  /** false when the scrape failed (component dead or not answering): a gap, counts are 0 */
+  up?: boolean;
+  /** why the scrape failed or found no known metric names */
+  error?: string;
 }
 
 export interface RunResult {

@@ -10,7 +10,16 @@ import type { RunResult } from '../report/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
 import type { TargetConnection } from '../target/index.js';
-import { connectTarget, exactNeighbours, makeQueryVectors, prepareCollection, verifyIntegrity } from '../target/index.js';
+import type { ServerMetricsScraper } from '../target/index.js';
+import {
+  connectTarget,
+  createServerMetricsScraper,
+  exactNeighbours,
+  makeQueryVectors,
+  prepareCollection,
+  serverMetricsEndpoints,
+  verifyIntegrity,
+} from '../target/index.js';
 import { buildFaultResults, emptyResult, finishResult } from './assemble.js';
 import type { PreparedRun } from './prepare.js';
 import type { ResolvedTarget } from './resolve-target.js';
@@ -34,6 +43,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
   let runner: FaultRunner | undefined;
   let connection: TargetConnection | undefined;
   let load: LoadOutcome | undefined;
+  let serverScraper: ServerMetricsScraper | undefined;
 
   const removeHandlers = installInterruptHandlers({
     onInterrupt: (signal) => {
@@ -79,6 +89,13 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     const sampleIndices = Array.from({ length: Math.min(scenario.verify.recallQueries, QUERY_VECTORS) }, (_, i) => i);
     const recallSample = topK && sampleIndices.length > 0 ? exactNeighbours(scenario, queries, sampleIndices, topK) : [];
 
+    const serverEndpoints = await serverMetricsEndpoints(
+      target.localDataDir ? { localDataDir: target.localDataDir } : { metricsUrls: config.target.metrics ?? [] },
+    );
+    if (serverEndpoints.length > 0) {
+      serverScraper = createServerMetricsScraper({ endpoints: serverEndpoints, intervalMs: scenario.metrics.intervalMs });
+      serverScraper.start();
+    }
     runner = backend ? new FaultRunner(backend, scenario.faults, { onEvent: ui.faultEvent }) : undefined;
     load = await runLoad(
       {
@@ -127,6 +144,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     }
   } finally {
     removeHandlers();
+    result.serverMetrics = (await serverScraper?.stop({ loadStartEpochMs: load?.loadStartEpochMs }).catch(() => [])) ?? [];
     if (runner) {
       runner.stop();
       await runner.revertAll();

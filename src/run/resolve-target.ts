@@ -58,6 +58,9 @@ export async function resolveTarget(
       port: config.local.port,
       proxies: config.local.proxies,
       querynodes: config.local.querynodes,
+      sessionTtlMs: config.local.sessionTtlMs,
+      restartDelayMs: config.local.restartDelayMs,
+      autoRestart: config.local.autoRestart,
       detach: true,
     });
   } catch (error) {

@@ -31,7 +31,9 @@ export const ConfigSchema = z.strictObject({
       password: z.string().optional(),
       database: nonEmptyString().optional(),
       tls: z.boolean().default(false),
-      connectTimeout: duration({ positive: true }).default(10_000),
+      connectTimeout: duration({ positive: true }).default(5_000),
+      /** Prometheus /metrics URLs of the proxies/querynodes, scraped during the load (the local cluster's are found automatically) */
+      metrics: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://milvus-proxy:9091/metrics' })).optional(),
     })
     .prefault({}),
   local: z
@@ -41,6 +43,11 @@ export const ConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535, { error: 'must be a port number 0..65535' }).default(19530),
       dataDir: nonEmptyString().default('.milvus-bench/local'),
       runtime: z.enum(['process', 'docker']).default('process'),
+      /** querynode session TTL: how long the coordinator waits for a heartbeat before declaring a querynode dead */
+      sessionTtl: duration({ positive: true }).default(3_000),
+      /** how long the supervisor waits before restarting a killed component */
+      restartDelay: duration({ positive: false }).default(1_000),
+      autoRestart: z.boolean().default(true),
     })
     .prefault({}),
   workers: positiveInt().max(64, { error: 'must be <= 64' }).optional(),
@@ -83,7 +90,8 @@ export type ConfigEnv = Partial<Record<'MILVUS_ADDRESS' | 'MILVUS_TOKEN' | 'MILV
 export function validateConfig(input: unknown, file: string | undefined, env: ConfigEnv = {}): Validation<BenchConfig> {
   const parsed = ConfigSchema.safeParse(input ?? {}, { reportInput: true, error: errorMap });
   if (!parsed.success) return { value: null, errors: formatIssues('config', parsed.error.issues) };
-  const { target, faults, workers, ...rest } = parsed.data;
+  const { target, faults, workers, local, ...rest } = parsed.data;
+  const { sessionTtl, restartDelay, ...localRest } = local;
   const resolvedTarget = { ...target, connectTimeoutMs: target.connectTimeout };
   delete (resolvedTarget as { connectTimeout?: number }).connectTimeout;
   applyEnv(resolvedTarget, env);
@@ -92,6 +100,7 @@ export function validateConfig(input: unknown, file: string | undefined, env: Co
   }
   const config: BenchConfig = {
     ...rest,
+    local: { ...localRest, sessionTtlMs: sessionTtl, restartDelayMs: restartDelay },
     target: resolvedTarget,
     workers: workers ?? defaultWorkers(),
     faults: {

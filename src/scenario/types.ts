@@ -163,6 +163,8 @@ export interface TargetConfig {
   tls: boolean;
   /** connect deadline */
   connectTimeoutMs: number;
+  /** Prometheus /metrics URLs of Milvus proxies/querynodes (e.g. http://milvus-proxy:9091/metrics), scraped during the load */
+  metrics?: string[];
 }
 
 export interface LocalClusterConfig {
@@ -171,6 +173,9 @@ export interface LocalClusterConfig {
   port: number;
   dataDir: string;
   runtime: 'process' | 'docker';
+  sessionTtlMs: number;
+  restartDelayMs: number;
+  autoRestart: boolean;
 }
 
 export type FaultBackendName = 'local' | 'docker' | 'kubernetes' | 'chaos-mesh' | 'process' | 'none';

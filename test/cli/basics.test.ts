@@ -77,7 +77,7 @@ export default defineScenario({
     });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('127.0.0.1:19989');
-    expect(run.elapsedMs).toBeLessThan(15_000);
+    expect(run.elapsedMs).toBeLessThan(10_000);
     const { result } = readResult(dir);
     expect(result.pass).toBe(false);
     expect(result.exitCode).toBe(4);
