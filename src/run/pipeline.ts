@@ -132,7 +132,10 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     // backend recovery (replacement ready / container healthy) is observed in the background; give it a bounded moment
     if (!result.interrupted) await runner?.settle(10_000);
     if (!result.interrupted) {
-      result.integrity = await verifyIntegrity(connection, scenario, prep.rows, recallSample, ui.step);
+      result.integrity = await verifyIntegrity(connection, scenario, prep.rows, recallSample, (step) => {
+        result.steps.push(step);
+        ui.step(step);
+      });
     }
   } catch (error) {
     if (error instanceof InterruptedError || (abort.signal.aborted && !(error instanceof ExitError))) {

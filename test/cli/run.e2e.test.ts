@@ -68,7 +68,7 @@ describe('run through the CLI on the local cluster', () => {
   });
 
   it('exits 3 on a breached SLO and still writes every report', async () => {
-    const file = scenario('breach', `{ 'search.p50': '<1us', count: 'exact' }`);
+    const file = scenario('breach', `{ 'search.p50': '<0.01ms', count: 'exact' }`);
     const run = await runCli(['run', file, '--out', 'reports/breach'], { cwd: dir, timeoutMs: 120_000 });
     expect(run.code, run.stderr).toBe(3);
     expect(run.stdout).toMatch(/search\.p50/);
