@@ -64,8 +64,8 @@ export class LocalFaultBackend extends CandidateBackend {
     const dir = shellQuote(this.dataDir);
     let manualRevert = 'nothing to revert';
     for (const name of names) {
-      if (spec.action === 'kill') await signalComponent(this.dataDir, name, (spec.options.signal ?? 'SIGKILL') as NodeJS.Signals);
-      else if (spec.action === 'pause') await signalComponent(this.dataDir, name, 'SIGSTOP');
+      if (spec.action === 'kill') await this.signal(name, pids[name], (spec.options.signal ?? 'SIGKILL') as NodeJS.Signals);
+      else if (spec.action === 'pause') await this.signal(name, pids[name], 'SIGSTOP');
       else if (spec.action === 'stop') await stopComponent(this.dataDir, name);
       else if (spec.action === 'start') await startComponent(this.dataDir, name);
       else if (spec.action === 'restart') await restartComponent(this.dataDir, name);
@@ -78,9 +78,19 @@ export class LocalFaultBackend extends CandidateBackend {
     return { action: spec.action, targets, revertState: state, manualRevert, needsRevert };
   }
 
+  /** Signals the pid resolved at pick time: asking the cluster for its status first would wait on the health check
+   * of a paused component and delay the signal by that check's timeout. */
+  private async signal(name: string, pid: number | undefined, signal: NodeJS.Signals): Promise<void> {
+    if (pid !== undefined && Number.isInteger(pid) && pid > 0) {
+      process.kill(pid, signal);
+      return;
+    }
+    await signalComponent(this.dataDir, name, signal);
+  }
+
   protected async revertAction(fault: InjectedFault): Promise<void> {
     for (const target of fault.targets) {
-      if (fault.action === 'pause') await signalComponent(this.dataDir, target.name, 'SIGCONT');
+      if (fault.action === 'pause') await this.signal(target.name, (fault.revertState as LocalRevertState).pids[target.name], 'SIGCONT');
       if (fault.action === 'stop') await startComponent(this.dataDir, target.name);
     }
   }

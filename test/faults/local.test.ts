@@ -53,9 +53,9 @@ describe('local fault backend (real local test cluster)', () => {
 
   it('pauses a querynode (SIGSTOP) and resumes it after revertAfterMs', async () => {
     const runner = new FaultRunner(backend, [spec({ action: 'pause', target: { role: 'querynode', pick: 'querynode-1' }, revertAfterMs: 800 })], { recoveryTimeoutMs: 20_000 });
+    const pid = (await component('querynode-1'))!.pid!;
     runner.start(Date.now());
     await waitFor(() => runner.records()[0].injectedMs ?? runner.records()[0].error, 10_000, 'pause');
-    const pid = (await component('querynode-1'))!.pid!;
     expect(await processStateOf(pid)).toBe('T');
     await runner.settle(25_000);
     const [record] = runner.records();
