@@ -28,7 +28,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .option('config', { type: 'string', describe: 'bench.config.ts to use (default: ./bench.config.ts when present)' })
         .option('target', { type: 'string', describe: 'Milvus address host:port, or "local" for the embedded local test cluster' })
         .option('out', { type: 'string', describe: 'report folder (default: reports/<scenario>-<timestamp>)' })
-        .option('duration', { type: 'string', describe: 'override every phase duration, e.g. 30s' })
+        .option('duration', { type: 'string', describe: 'total load time, e.g. 30s: phase durations and fault times scale in proportion' })
         .option('rate', { type: 'number', describe: 'open loop: requests/s for every phase (latency from intended start)' })
         .option('concurrency', { type: 'number', describe: 'closed loop: requests in flight for every phase' })
         .option('workers', { type: 'number', describe: 'load worker threads (default min(cores, 4))' })
