@@ -1,0 +1,144 @@
+// `milvus-bench local up|status|down|kill|stop|start|restart`: thin shells over src/local (the local
+// Milvus-compatible test cluster — not Milvus). The cluster is found again from its data dir in any later shell.
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+
+interface CommonFlags {
+  'data-dir': string;
+}
+
+const DEFAULT_DATA_DIR = '.milvus-bench/local';
+const withDataDir = <T>(y: Argv<T>): Argv<T & CommonFlags> =>
+  y.option('data-dir', { type: 'string', default: DEFAULT_DATA_DIR, describe: 'cluster state (pids, ports, data, logs)' }) as Argv<T & CommonFlags>;
+
+interface UpFlags extends CommonFlags {
+  port?: number;
+  proxies?: number;
+  querynodes?: number;
+  'session-ttl'?: number;
+  'restart-delay'?: number;
+  restart?: boolean;
+  detach: boolean;
+  config?: string;
+  'ready-timeout': number;
+}
+
+const local = () => import('../local/index.js');
+
+const upCommand: CommandModule<object, UpFlags> = {
+  command: 'up',
+  describe: 'start coordinator, proxies, querynodes and the TCP balancer as separate processes',
+  builder: (y) =>
+    withDataDir(y)
+      .option('port', { type: 'number', describe: 'balancer port clients connect to (default 19530)' })
+      .option('proxies', { type: 'number', describe: 'number of proxies (default 2)' })
+      .option('querynodes', { type: 'number', describe: 'number of querynodes (default 2)' })
+      .option('session-ttl', { type: 'number', describe: 'ms without heartbeat before a querynode is declared dead (default 3000)' })
+      .option('restart-delay', { type: 'number', describe: 'ms before the supervisor restarts a dead component (default 1000)' })
+      .option('restart', { type: 'boolean', describe: 'restart dead components (--no-restart to disable)' })
+      .option('detach', { type: 'boolean', default: false, describe: 'return once the cluster is ready, leaving it running' })
+      .option('config', { type: 'string', describe: 'JSON config (default <data-dir>/local.config.json when present); flags win' })
+      .option('ready-timeout', { type: 'number', default: 60_000, describe: 'ms to wait for every component to be ready' }) as never,
+  handler: async (f) => {
+    const { startLocalCluster, findLocalCluster, loadLocalConfig, LOCAL_CLUSTER_DESCRIPTION } = await local();
+    const config = loadLocalConfig(f['data-dir'], f.config);
+    const cluster = await startLocalCluster({
+      dataDir: f['data-dir'],
+      port: f.port ?? config.port ?? 19530,
+      proxies: f.proxies ?? config.proxies ?? 2,
+      querynodes: f.querynodes ?? config.querynodes ?? 2,
+      sessionTtlMs: f['session-ttl'] ?? config.sessionTtlMs ?? 3000,
+      restartDelayMs: f['restart-delay'] ?? config.restartDelayMs ?? 1000,
+      autoRestart: f.restart ?? config.autoRestart ?? true,
+      detach: f.detach,
+      readyTimeoutMs: f['ready-timeout'],
+    });
+    process.stdout.write(`${LOCAL_CLUSTER_DESCRIPTION}\nready at ${cluster.address} (data dir ${cluster.dataDir})\n`);
+    if (f.detach) return;
+    process.stdout.write('press Ctrl-C to stop every component\n');
+    await new Promise<void>((resolve) => {
+      // The timer keeps this process alive in the foreground and notices a cluster stopped from another shell.
+      const watch = setInterval(() => void findLocalCluster(cluster.dataDir).then((status) => status ?? stop()), 1000);
+      const stop = (): void => {
+        clearInterval(watch);
+        void cluster.down().finally(resolve);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};
+
+const statusCommand: CommandModule<object, CommonFlags & { json: boolean }> = {
+  command: 'status',
+  describe: 'list every component: role, name, pid, ports, alive/ready, restarts, log file',
+  builder: (y) => withDataDir(y).option('json', { type: 'boolean', default: false }) as never,
+  handler: async (f) => {
+    const { findLocalCluster } = await local();
+    const status = await findLocalCluster(f['data-dir']);
+    if (f.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    if (!status) return void process.stdout.write(`no local cluster is running in ${f['data-dir']}\n`);
+    const { default: Table } = await import('cli-table3');
+    const table = new Table({ style: { head: [], border: [] }, head: ['role', 'name', 'pid', 'grpc', 'metrics', 'alive', 'ready', 'restarts', 'log'] });
+    for (const c of status.components) {
+      table.push([c.role, c.name, c.pid ?? '-', c.grpcPort ?? '-', c.metricsPort ?? '-', c.alive ? 'yes' : 'no', c.ready ? 'yes' : c.stopped ? 'stopped' : 'no', c.restarts, c.logFile]);
+    }
+    process.stdout.write(`${status.description}\naddress ${status.address}, supervisor pid ${status.supervisorPid}\n${table.toString()}\n`);
+  },
+};
+
+const downCommand: CommandModule<object, CommonFlags> = {
+  command: 'down',
+  describe: 'stop every component and leave no process behind',
+  builder: (y) => withDataDir(y) as never,
+  handler: async (f) => {
+    const { downLocalCluster } = await local();
+    await downLocalCluster(f['data-dir']);
+    process.stdout.write('local cluster stopped\n');
+  },
+};
+
+const SIGNALS = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGSTOP', 'SIGCONT', 'SIGHUP'] as const;
+
+const killCommand: CommandModule<object, CommonFlags & { name: string; signal: string }> = {
+  command: 'kill <name>',
+  describe: 'send a signal to one component (the supervisor restarts it unless --no-restart)',
+  builder: (y) =>
+    withDataDir(y)
+      .positional('name', { type: 'string', demandOption: true })
+      .option('signal', { type: 'string', default: 'SIGKILL', describe: `one of ${SIGNALS.join(', ')}` }) as never,
+  handler: async (f) => {
+    if (!(SIGNALS as readonly string[]).includes(f.signal)) throw new UsageError(`--signal must be one of ${SIGNALS.join(', ')}, got ${f.signal}`);
+    const { signalComponent } = await local();
+    await signalComponent(f['data-dir'], f.name, f.signal as NodeJS.Signals);
+    process.stdout.write(`sent ${f.signal} to ${f.name}\n`);
+  },
+};
+
+const lifecycle = (verb: 'stop' | 'start' | 'restart', describe: string): CommandModule<object, CommonFlags & { name: string }> => ({
+  command: `${verb} <name>`,
+  describe,
+  builder: (y) => withDataDir(y).positional('name', { type: 'string', demandOption: true }) as never,
+  handler: async (f) => {
+    const api = await local();
+    const action = verb === 'stop' ? api.stopComponent : verb === 'start' ? api.startComponent : api.restartComponent;
+    await action(f['data-dir'], f.name);
+    process.stdout.write(`${verb} ${f.name}: done\n`);
+  },
+});
+
+export const localCommand: CommandModule = {
+  command: 'local <command>',
+  describe: 'run the local Milvus-compatible test cluster (real processes; not Milvus)',
+  builder: (y) =>
+    y
+      .command(upCommand)
+      .command(statusCommand)
+      .command(downCommand)
+      .command(killCommand)
+      .command(lifecycle('stop', 'stop one component and keep it down'))
+      .command(lifecycle('start', 'start a stopped component'))
+      .command(lifecycle('restart', 'stop and start one component'))
+      .demandCommand(1, 'name a local command: up, status, down, kill, stop, start, restart'),
+  handler: () => undefined,
+};

@@ -1,0 +1,233 @@
+// The local cluster seen from outside: start (spawns the detached supervisor), find, signal, stop/start, down.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { TargetError, UsageError } from '../errors.js';
+import { clusterFile, componentEntry, pidAlive, readJsonFile, runFile, supervisorLogFile, type ClusterRecord, type ComponentRole, type RunRecord } from './layout.js';
+import type { SupervisorOptions } from './supervisor.js';
+
+export interface LocalUpOptions {
+  dataDir: string;
+  port: number;
+  proxies: number;
+  querynodes: number;
+  sessionTtlMs?: number;
+  restartDelayMs?: number;
+  autoRestart?: boolean;
+  detach?: boolean;
+  readyTimeoutMs?: number;
+}
+
+export interface LocalComponentStatus {
+  name: string;
+  role: ComponentRole;
+  pid: number | null;
+  grpcPort: number | null;
+  metricsPort: number | null;
+  alive: boolean;
+  ready: boolean;
+  restarts: number;
+  stopped: boolean;
+  logFile: string;
+}
+
+export interface LocalClusterStatus {
+  dataDir: string;
+  address: string;
+  port: number;
+  supervisorPid: number;
+  description: string;
+  components: LocalComponentStatus[];
+}
+
+export interface LocalClusterHandle {
+  address: string;
+  dataDir: string;
+  status(): Promise<LocalClusterStatus>;
+  down(): Promise<void>;
+}
+
+const POLL_MS = 100;
+
+export async function startLocalCluster(o: LocalUpOptions): Promise<LocalClusterHandle> {
+  const dataDir = resolve(o.dataDir);
+  validateUp(o);
+  const running = await findLocalCluster(dataDir);
+  if (running) throw new TargetError(`a local cluster is already running in ${dataDir} (supervisor pid ${running.supervisorPid}); stop it with \`milvus-bench local down\``);
+  await assertPortFree(o.port);
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  await rm(join(dataDir, 'run'), { recursive: true, force: true });
+  const options: SupervisorOptions = {
+    port: o.port,
+    proxies: o.proxies,
+    querynodes: o.querynodes,
+    sessionTtlMs: o.sessionTtlMs ?? 3000,
+    restartDelayMs: o.restartDelayMs ?? 1000,
+    autoRestart: o.autoRestart ?? true,
+  };
+  const fd = openSync(supervisorLogFile(dataDir), 'a');
+  const supervisor = spawn(process.execPath, [componentEntry(), 'supervisor', '--data-dir', dataDir, '--options', JSON.stringify(options)], { detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  supervisor.unref();
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
+  for (;;) {
+    const status = await findLocalCluster(dataDir);
+    if (status && status.components.every((c) => c.ready)) break;
+    if (!pidAlive(supervisor.pid ?? null)) throw new TargetError(`local cluster supervisor exited during start-up: ${lastLine(supervisorLogFile(dataDir))}`);
+    const failed = status?.components.find((c) => c.restarts > 0 || (!c.alive && c.pid === null && Date.now() > deadline - (o.readyTimeoutMs ?? 30_000) + 3000));
+    if (Date.now() > deadline || (failed && failed.restarts > 2)) {
+      const notReady = status?.components.filter((c) => !c.ready) ?? [];
+      const reason = notReady.map((c) => `${c.name}: ${lastLine(c.logFile)}`).join('; ');
+      await downLocalCluster(dataDir);
+      throw new TargetError(`local cluster did not become ready within ${o.readyTimeoutMs ?? 30_000} ms (${reason || 'supervisor not ready'})`);
+    }
+    await sleep(POLL_MS);
+  }
+  return { address: `127.0.0.1:${o.port}`, dataDir, status: async () => {
+      const status = await findLocalCluster(dataDir);
+      if (!status) throw notRunning(dataDir);
+      return status;
+    }, down: () => downLocalCluster(dataDir) };
+}
+
+function validateUp(o: LocalUpOptions): void {
+  const problems: string[] = [];
+  const int = (name: string, value: number | undefined, min: number, max: number): void => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) problems.push(`${name} must be an integer in ${min}..${max}, got ${value}`);
+  };
+  int('port', o.port, 1, 65535);
+  int('proxies', o.proxies, 1, 16);
+  int('querynodes', o.querynodes, 1, 32);
+  int('sessionTtlMs', o.sessionTtlMs, 200, 600_000);
+  int('restartDelayMs', o.restartDelayMs, 0, 600_000);
+  if (problems.length > 0) throw new UsageError(problems[0]!, problems);
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  const server = createServer();
+  try {
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(port, '127.0.0.1', () => ok()));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TargetError(code === 'EADDRINUSE' ? `port ${port} is already in use (choose another with --port)` : `cannot listen on port ${port}: ${code}`);
+  }
+  await new Promise((ok) => server.close(ok));
+}
+
+/** The cluster recorded in `dataDir`, or null when none is running there. */
+export async function findLocalCluster(dataDir: string): Promise<LocalClusterStatus | null> {
+  const dir = resolve(dataDir);
+  const record = await readJsonFile<ClusterRecord>(clusterFile(dir));
+  if (!record) return null;
+  const components = await Promise.all(
+    record.components.map(async (c): Promise<LocalComponentStatus> => {
+      const alive = pidAlive(c.pid);
+      const run = alive ? await readJsonFile<RunRecord>(runFile(dir, c.name)) : null;
+      const ready = alive && run?.pid === c.pid && (await healthy(c.metricsPort));
+      return { name: c.name, role: c.role, pid: alive ? c.pid : null, grpcPort: c.grpcPort, metricsPort: c.metricsPort, alive, ready, restarts: c.restarts, stopped: c.stopped, logFile: c.logFile };
+    }),
+  );
+  if (!pidAlive(record.supervisorPid) && !components.some((c) => c.alive)) return null;
+  return { dataDir: dir, address: record.address, port: record.port, supervisorPid: record.supervisorPid, description: record.description, components };
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function requireCluster(dataDir: string): Promise<{ status: LocalClusterStatus; record: ClusterRecord }> {
+  const status = await findLocalCluster(dataDir);
+  const record = await readJsonFile<ClusterRecord>(clusterFile(resolve(dataDir)));
+  if (!status || !record) throw notRunning(dataDir);
+  return { status, record };
+}
+
+function notRunning(dataDir: string): TargetError {
+  return new TargetError(`no local cluster is running in ${resolve(dataDir)} (start one with \`milvus-bench local up\`)`);
+}
+
+function componentNamed(status: LocalClusterStatus, name: string): LocalComponentStatus {
+  const component = status.components.find((c) => c.name === name);
+  if (!component) throw new UsageError(`unknown component "${name}" (known: ${status.components.map((c) => c.name).join(', ')})`);
+  return component;
+}
+
+export async function signalComponent(dataDir: string, name: string, signal: NodeJS.Signals): Promise<void> {
+  const { status } = await requireCluster(dataDir);
+  const component = componentNamed(status, name);
+  if (!component.pid) throw new TargetError(`${name} is not running`);
+  process.kill(component.pid, signal);
+}
+
+async function control(dataDir: string, action: string, name: string): Promise<void> {
+  const { status, record } = await requireCluster(dataDir);
+  componentNamed(status, name);
+  const response = await fetch(`http://127.0.0.1:${record.controlPort}/${action}/${encodeURIComponent(name)}`, { method: 'POST', signal: AbortSignal.timeout(15_000) }).catch((error: Error) => {
+    throw new TargetError(`local cluster supervisor (pid ${record.supervisorPid}) is not reachable: ${error.message}`);
+  });
+  if (!response.ok) throw new TargetError(`${action} ${name} failed: ${await response.text()}`);
+}
+
+/** Stops a component and keeps it down (no automatic restart) until startComponent. */
+export const stopComponent = (dataDir: string, name: string): Promise<void> => control(dataDir, 'stop', name);
+export const startComponent = (dataDir: string, name: string): Promise<void> => control(dataDir, 'start', name);
+export const restartComponent = (dataDir: string, name: string): Promise<void> => control(dataDir, 'restart', name);
+
+/** Resolves with the epoch ms at which `name` was seen ready (alive and /healthz OK). */
+export async function waitComponentReady(dataDir: string, name: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await findLocalCluster(dataDir);
+    const component = status ? componentNamed(status, name) : undefined;
+    if (component?.ready) return Date.now();
+    if (Date.now() >= deadline) throw new TargetError(`${name} did not become ready within ${timeoutMs} ms`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** Stops everything recorded in `dataDir`, also after the supervisor or any component was killed. */
+export async function downLocalCluster(dataDir: string): Promise<void> {
+  const dir = resolve(dataDir);
+  const record = await readJsonFile<ClusterRecord>(clusterFile(dir));
+  if (!record) return;
+  if (pidAlive(record.supervisorPid)) {
+    await fetch(`http://127.0.0.1:${record.controlPort}/down/all`, { method: 'POST', signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    const deadline = Date.now() + 8000;
+    while (pidAlive(record.supervisorPid) && Date.now() < deadline) await sleep(POLL_MS);
+    if (pidAlive(record.supervisorPid)) process.kill(record.supervisorPid, 'SIGKILL');
+  }
+  const pids = new Set<number>();
+  for (const c of record.components) {
+    if (c.pid) pids.add(c.pid);
+    const run = await readJsonFile<RunRecord>(runFile(dir, c.name));
+    if (run?.pid) pids.add(run.pid);
+  }
+  for (const pid of pids) if (pidAlive(pid) && isOurs(pid, dir)) process.kill(pid, 'SIGKILL');
+  await rm(clusterFile(dir), { force: true });
+  await rm(join(dir, 'run'), { recursive: true, force: true });
+}
+
+/** Guards against a recycled pid: the process's command line must name this data dir. */
+function isOurs(pid: number, dataDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir);
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+function lastLine(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '';
+  } catch {
+    return 'no log';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

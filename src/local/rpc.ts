@@ -1,0 +1,104 @@
+// Internal RPC between the local cluster's processes (proxy ↔ coordinator ↔ querynode): one unary gRPC method
+// over persistent HTTP/2 channels; a frame is a JSON header plus an optional binary body (vectors stay binary).
+import * as grpc from '@grpc/grpc-js';
+
+export interface Frame {
+  header: Record<string, unknown>;
+  body?: Buffer;
+}
+
+export type FrameHandler = (request: Frame) => Promise<Frame>;
+
+/** A failure the callee reports (as opposed to an unreachable callee). */
+export class RemoteError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RemoteError';
+  }
+}
+
+export function encodeFrame(frame: Frame): Buffer {
+  const json = Buffer.from(JSON.stringify(frame.header, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(json.length, 0);
+  return Buffer.concat(frame.body ? [head, json, frame.body] : [head, json]);
+}
+
+export function decodeFrame(bytes: Buffer): Frame {
+  const length = bytes.readUInt32LE(0);
+  const header = JSON.parse(bytes.subarray(4, 4 + length).toString(), (_k, v: unknown) =>
+    typeof v === 'string' && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v,
+  ) as Record<string, unknown>;
+  const body = bytes.length > 4 + length ? bytes.subarray(4 + length) : undefined;
+  return body ? { header, body } : { header };
+}
+
+const callMethod: grpc.MethodDefinition<Frame, Frame> = {
+  path: '/local.Internal/Call',
+  requestStream: false,
+  responseStream: false,
+  requestSerialize: encodeFrame,
+  requestDeserialize: decodeFrame,
+  responseSerialize: encodeFrame,
+  responseDeserialize: decodeFrame,
+};
+const internalService: grpc.ServiceDefinition = { Call: callMethod };
+
+export function addInternalService(server: grpc.Server, handler: FrameHandler): void {
+  server.addService(internalService, {
+    Call: (call: grpc.ServerUnaryCall<Frame, Frame>, callback: grpc.sendUnaryData<Frame>) => {
+      handler(call.request).then(
+        (reply) => callback(null, reply),
+        (error: unknown) => {
+          const code = error instanceof RemoteError ? error.code : ((error as { code?: string }).code ?? 'internal');
+          callback(null, { header: { error: { code: String(code), message: (error as Error).message ?? String(error) } } });
+        },
+      );
+    },
+  });
+}
+
+const Client = grpc.makeGenericClientConstructor(internalService, 'Internal');
+
+/** One persistent channel per address; fails fast (no wait-for-ready) so callers can try another replica. */
+export class InternalClient {
+  private readonly client: grpc.Client;
+
+  constructor(readonly address: string) {
+    this.client = new Client(address, grpc.credentials.createInsecure(), {
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 500,
+      'grpc.max_receive_message_length': 256 * 1024 * 1024,
+      'grpc.max_send_message_length': 256 * 1024 * 1024,
+    });
+  }
+
+  call(header: Record<string, unknown>, body?: Buffer, timeoutMs = 10_000): Promise<Frame> {
+    return new Promise((resolve, reject) => {
+      const request: Frame = body ? { header, body } : { header };
+      this.client.makeUnaryRequest(callMethod.path, encodeFrame, decodeFrame, request, { deadline: Date.now() + timeoutMs }, (error, reply) => {
+        if (error) return reject(error);
+        const failure = reply!.header.error as { code: string; message: string } | undefined;
+        if (failure) return reject(new RemoteError(failure.code, failure.message));
+        resolve(reply!);
+      });
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+export function isUnreachable(error: unknown): boolean {
+  return !(error instanceof RemoteError);
+}
+
+export async function listen(server: grpc.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+  });
+}
