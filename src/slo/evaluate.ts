@@ -50,7 +50,8 @@ function evaluateOne(slo: ParsedSlo, result: RunResult): SloResult {
   const actual = inUnit(value, slo.kind, slo.limit.unit);
   const limit = inUnit(slo.limit.limit, slo.kind, slo.limit.unit);
   const unit = slo.limit.unit === '' ? '' : slo.limit.unit === '%' ? '%' : ` ${slo.limit.unit}`;
-  const display = `${label} ${formatNumber(actual)}${unit} ${slo.limit.comparator} ${formatNumber(limit)}${unit} ${pass ? '✓' : '✗'}`;
+  const shown = (v: number, inThresholdUnit: number) => (slo.kind === 'time' ? formatMs(v) : `${formatNumber(inThresholdUnit)}${unit}`);
+  const display = `${label} ${shown(value, actual)} ${slo.limit.comparator} ${shown(slo.limit.limit, limit)} ${pass ? '✓' : '✗'}`;
   return { ...base, actual: roundForJson(actual), pass, display };
 }
 
@@ -74,6 +75,13 @@ export function formatNumber(value: number): string {
   if (abs >= 1) return String(Number(value.toFixed(1)));
   if (abs === 0) return '0';
   return String(Number(value.toPrecision(4)));
+}
+
+/** times read best in their own scale: 84.2 ms, 1.52 s, 2.1 min */
+function formatMs(ms: number): string {
+  if (Math.abs(ms) < 1000) return `${formatNumber(ms)} ms`;
+  if (Math.abs(ms) < 120_000) return `${formatNumber(ms / 1000)} s`;
+  return `${formatNumber(ms / 60_000)} min`;
 }
 
 function roundForJson(value: number): number {
