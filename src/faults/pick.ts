@@ -1,6 +1,7 @@
 // Turns a role's candidates and a pick ('one' | 'all' | count | 'NN%' | exact name | 'first') into targets, deterministically.
 import type { FaultPick } from '../scenario/types.js';
 import type { FaultTargetRef } from './types.js';
+import { seededRandom } from '../random.js';
 
 export interface PickResult {
   targets: FaultTargetRef[];
@@ -20,19 +21,9 @@ export function occurrenceSeed(index: number, occurrence: number): number {
   return hash;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seededSample(sorted: FaultTargetRef[], count: number, seed: number): FaultTargetRef[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pool = [...sorted];
   for (let i = pool.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));

@@ -37,7 +37,7 @@ export async function resolveTarget(
   const dataDir = resolve(config.local.dataDir);
   const running = await findLocalCluster(dataDir);
   const describe = (proxies: number, querynodes: number) =>
-    `${LOCAL_CLUSTER_DESCRIPTION} (${proxies} proxies, ${querynodes} querynodes)`;
+    `${LOCAL_CLUSTER_DESCRIPTION}: ${proxies} proxies, ${querynodes} querynodes`;
   if (running) {
     const count = (role: string) => running.components.filter((c) => c.role === role).length;
     options.log(`using the local cluster already running in ${dataDir} at ${running.address}`);

@@ -8,7 +8,8 @@ import {
   renderComparisonMarkdown,
 } from '../../src/report/index.js';
 import { mannWhitney } from '../../src/report/significance.js';
-import { buildRunResult, mulberry32 } from './fixture.js';
+import { seededRandom } from '../../src/random.js';
+import { buildRunResult } from './fixture.js';
 
 describe('parseRegressionBudgets', () => {
   it('parses metric=N% items (errorRate in absolute points)', () => {
@@ -37,7 +38,7 @@ describe('parseRegressionBudgets', () => {
 
 describe('mannWhitney', () => {
   it('finds no difference between identical samples and a clear one between shifted samples', () => {
-    const random = mulberry32(9);
+    const random = seededRandom(9);
     const a = Array.from({ length: 20 }, () => 10 + random());
     expect(mannWhitney(a, [...a]).significant).toBe(false);
     const shifted = a.map((v) => v + 2);

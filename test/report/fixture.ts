@@ -4,6 +4,7 @@ import * as hdr from 'hdr-histogram-js';
 import type { IntervalPoint, Percentiles } from '../../src/metrics/types.js';
 import type { FaultResult, PhaseResult, RunResult, SloResult } from '../../src/report/index.js';
 import { RESULT_SCHEMA_VERSION } from '../../src/report/index.js';
+import { seededRandom } from '../../src/random.js';
 
 export const HOSTILE = '</script><img src=x onerror="window.__xss=1">&\'"';
 
@@ -27,16 +28,6 @@ export interface FixtureOptions {
 const LOAD_START = Date.UTC(2026, 10, 23, 9, 0, 0);
 const INTERVAL_MS = 1000;
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function newHistogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
@@ -49,7 +40,7 @@ function percentiles(h: hdr.Histogram): Percentiles | null {
 }
 
 export function buildRunResult(options: FixtureOptions = {}): RunResult {
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const hostile = options.hostile ? HOSTILE : '';
   const plans = options.phases ?? [
