@@ -21,6 +21,7 @@ import {
   verifyIntegrity,
 } from '../target/index.js';
 import { buildFaultResults, emptyResult, finishResult } from './assemble.js';
+import { describeUnstartedLocalPlan } from './dry-run.js';
 import type { PreparedRun } from './prepare.js';
 import type { ResolvedTarget } from './resolve-target.js';
 import { resolveTarget } from './resolve-target.js';
@@ -58,6 +59,11 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
   });
 
   try {
+    const unstartedPlan = options.dryRun ? await describeUnstartedLocalPlan(config, scenario) : null;
+    if (unstartedPlan) {
+      for (const line of unstartedPlan) ui.log(line);
+      return result;
+    }
     target = await resolveTarget(config, { keepLocal: options.keepLocal, log: ui.log });
     result.target = { kind: target.kind, address: target.target.address, serverVersion: null, description: target.description };
     if (scenario.faults.length > 0) {

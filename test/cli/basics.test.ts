@@ -1,5 +1,5 @@
 // The CLI's contract without any server: help, version, exit code 2 for bad input, exit 4 for an unreachable target.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResult, REPO_ROOT, runCli, scratchDir, writeFile } from './harness.js';
@@ -82,6 +82,16 @@ export default defineScenario({
     expect(result.pass).toBe(false);
     expect(result.exitCode).toBe(4);
     expect(result.error).toContain('127.0.0.1:19989');
+  });
+
+  it('--dry-run on the local target with no cluster running starts nothing and prints the schedule', async () => {
+    const dir = scratchDir('dry');
+    const run = await runCli(['run', join(REPO_ROOT, 'scenarios/rolling.ts'), '--dry-run'], { cwd: dir, timeoutMs: 30_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/a run would start one \(2 proxies, 2 querynodes/);
+    expect(run.stdout).toMatch(/restart querynode \(pick querynode-1\)/);
+    expect(existsSync(join(dir, '.milvus-bench'))).toBe(false);
+    expect(existsSync(join(dir, 'reports'))).toBe(false);
   });
 
   it('init writes a config and a scenario that validate, and refuses to overwrite', async () => {

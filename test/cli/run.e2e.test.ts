@@ -92,6 +92,20 @@ describe('run through the CLI on the local cluster', () => {
     expect(bad.stderr).toMatch(/latency/);
   });
 
+  it('--dry-run resolves faults against the running cluster and touches nothing', async () => {
+    const before = await runCli(['local', 'status', '--json'], { cwd: dir });
+    const pids = (JSON.parse(before.stdout) as { components: { pid: number | null }[] }).components.map((c) => c.pid);
+    const file = scenario('dry', `{ count: 'exact' }`).replace('dry.ts', 'dry.ts');
+    writeFile(dir, 'dry-faults.ts', readFileSync(file, 'utf8').replace("slo: {", "faults: [{ at: '1s', action: 'kill', target: { role: 'querynode', pick: 'all' } }],\n  slo: {"));
+    const run = await runCli(['run', join(dir, 'dry-faults.ts'), '--dry-run', '--out', 'reports/dry'], { cwd: dir, timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/querynode-1/);
+    expect(run.stdout).toMatch(/querynode-2/);
+    expect(existsSync(join(dir, 'reports/dry'))).toBe(false);
+    const after = await runCli(['local', 'status', '--json'], { cwd: dir });
+    expect((JSON.parse(after.stdout) as { components: { pid: number | null }[] }).components.map((c) => c.pid)).toEqual(pids);
+  });
+
   it('stops on Ctrl-C with exit 130 and writes what was measured (interrupted: true)', async () => {
     const file = scenario('interrupt', `{ count: 'exact' }`).replace('interrupt.ts', 'interrupt.ts');
     const run = await runCli(['run', file, '--out', 'reports/interrupt', '--duration', '60s'], {
