@@ -17,6 +17,7 @@ import {
   exactNeighbours,
   makeQueryVectors,
   prepareCollection,
+  redactAddress,
   serverMetricsEndpoints,
   verifyIntegrity,
 } from '../target/index.js';
@@ -65,7 +66,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
       return result;
     }
     target = await resolveTarget(config, { keepLocal: options.keepLocal, log: ui.log });
-    result.target = { kind: target.kind, address: target.target.address, serverVersion: null, description: target.description };
+    result.target = { kind: target.kind, address: redactAddress(target.target.address), serverVersion: null, description: target.description };
     if (scenario.faults.length > 0) {
       backend = await createFaultBackend(config, { localDataDir: target.localDataDir, faults: scenario.faults });
       await backend.preflight();

@@ -6,7 +6,12 @@ import { duration, MILVUS_ROLES, nonEmptyString, positiveInt } from './fields.js
 import { errorMap, formatIssues } from './problems.js';
 import type { Validation } from './validate.js';
 
-const ADDRESS = /^(local|https?:\/\/[^\s/:]+(:\d{1,5})?\/?|[^\s/:]+:\d{1,5})$/;
+const ADDRESS = /^(local|https?:\/\/([^\s/@]+@)?[^\s/:@]+(:\d{1,5})?\/?|[^\s/:@]+:\d{1,5})$/;
+
+/** user:password@ in an address never reaches a message or a report. */
+export function redactAddress(address: string): string {
+  return address.replace(/\/\/[^/@]*@/, '//***@');
+}
 /** 'local', host:port or http(s)://host[:port]. */
 export function isTargetAddress(address: string): boolean {
   return ADDRESS.test(address);
@@ -96,7 +101,7 @@ export function validateConfig(input: unknown, file: string | undefined, env: Co
   delete (resolvedTarget as { connectTimeout?: number }).connectTimeout;
   applyEnv(resolvedTarget, env);
   if (!isTargetAddress(resolvedTarget.address)) {
-    return { value: null, errors: [`MILVUS_ADDRESS: must be "local", host:port or http(s)://host[:port] (got "${resolvedTarget.address}")`] };
+    return { value: null, errors: [`MILVUS_ADDRESS: must be "local", host:port or http(s)://host[:port] (got "${redactAddress(resolvedTarget.address)}")`] };
   }
   const config: BenchConfig = {
     ...rest,

@@ -1,7 +1,7 @@
 // Flag overrides for `run`: flags > scenario > config.
 import { UsageError } from '../errors.js';
 import type { BenchConfig, FaultSpec, Phase, RunOverrides, Scenario } from './types.js';
-import { isTargetAddress } from './config-schema.js';
+import { isTargetAddress, redactAddress } from './config-schema.js';
 import { checkScenario, defaultMaxInFlight, totalLoadMs } from './validate.js';
 
 /**
@@ -20,7 +20,7 @@ export function applyOverrides(
     throw new UsageError('--rate and --concurrency cannot be combined: a phase is either open loop (rate) or closed loop (concurrency)');
   }
   if (overrides.target !== undefined && !isTargetAddress(overrides.target)) {
-    throw new UsageError(`--target: must be "local", host:port or http(s)://host[:port] (got "${overrides.target}")`);
+    throw new UsageError(`--target: must be "local", host:port or http(s)://host[:port] (got "${redactAddress(overrides.target)}")`);
   }
   let phases = scenario.phases;
   let faults = scenario.faults;

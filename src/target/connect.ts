@@ -7,6 +7,7 @@ import { TargetError, UsageError } from '../errors.js';
 import type { StepTiming } from '../report/result.js';
 import type { TargetConfig } from '../scenario/types.js';
 import { describeFailure, grpcCodeOf, isSuccess, sleep } from './failures.js';
+import { redactAddress } from '../scenario/index.js';
 
 export interface TargetConnection {
   client: MilvusClient;
@@ -70,10 +71,7 @@ export function parseAddress(address: string): ParsedAddress {
   };
 }
 
-/** user:password@ in an address never reaches a message. */
-export function redactAddress(address: string): string {
-  return address.replace(/\/\/[^/@]*@/, '//***@');
-}
+export { redactAddress };
 
 function createClient(cfg: TargetConfig, parsed: ParsedAddress, poolSize: number): MilvusClient {
   const username = cfg.username ?? parsed.username;

@@ -94,6 +94,24 @@ export default defineScenario({
     expect(existsSync(join(dir, 'reports'))).toBe(false);
   });
 
+  it('never prints or stores credentials (env token/password, user:password in the address)', async () => {
+    const dir = scratchDir('secrets');
+    const run = await runCli(['run', join(REPO_ROOT, 'scenarios/smoke.ts'), '--target', 'http://admin:hunter2-url@127.0.0.1:19988'], {
+      cwd: dir,
+      env: { MILVUS_TOKEN: 'tok-s3cr3t-123', MILVUS_USER: 'root', MILVUS_PASSWORD: 'pw-s3cr3t-456' },
+      timeoutMs: 30_000,
+    });
+    expect(run.code).toBe(4);
+    const { folder } = readResult(dir);
+    const texts = [run.stdout, run.stderr, ...['result.json', 'report.html', 'junit.xml', 'summary.md'].map((f) => readFileSync(join(folder, f), 'utf8'))];
+    for (const text of texts) {
+      expect(text).not.toContain('tok-s3cr3t-123');
+      expect(text).not.toContain('pw-s3cr3t-456');
+      expect(text).not.toContain('hunter2-url');
+    }
+    expect(run.stderr).toContain('127.0.0.1:19988');
+  });
+
   it('init writes a config and a scenario that validate, and refuses to overwrite', async () => {
     const dir = scratchDir('init');
     const first = await runCli(['init'], { cwd: dir });
