@@ -92,6 +92,18 @@ describe('run through the CLI on the local cluster', () => {
     expect(bad.stderr).toMatch(/latency/);
   });
 
+  it('run --baseline compares with an earlier result and writes the comparison', async () => {
+    const file = scenario('baseline', `{ count: 'exact' }`);
+    const run = await runCli(['run', file, '--out', 'reports/baseline', '--baseline', join(passFolder, 'result.json'), '--max-regression', 'p99=1000%,qps=90%'], {
+      cwd: dir,
+      timeoutMs: 120_000,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/closed/);
+    expect(readFileSync(join(dir, 'reports/baseline/comparison.md'), 'utf8')).toMatch(/p99/);
+    expect(existsSync(join(dir, 'reports/baseline/comparison.html'))).toBe(true);
+  });
+
   it('--dry-run resolves faults against the running cluster and touches nothing', async () => {
     const before = await runCli(['local', 'status', '--json'], { cwd: dir });
     const pids = (JSON.parse(before.stdout) as { components: { pid: number | null }[] }).components.map((c) => c.pid);
