@@ -21,13 +21,16 @@ interface UpFlags extends CommonFlags {
   detach: boolean;
   config?: string;
   'ready-timeout': number;
+  runtime?: string;
+  image?: string;
+  project?: string;
 }
 
 const local = () => import('../local/index.js');
 
 const upCommand: CommandModule<object, UpFlags> = {
   command: 'up',
-  describe: 'start coordinator, proxies, querynodes and the TCP balancer as separate processes',
+  describe: 'start coordinator, proxies, querynodes and the TCP balancer as separate processes (or containers: --runtime docker)',
   builder: (y) =>
     withDataDir(y)
       .option('port', { type: 'number', describe: 'balancer port clients connect to (default 19530)' })
@@ -38,10 +41,16 @@ const upCommand: CommandModule<object, UpFlags> = {
       .option('restart', { type: 'boolean', describe: 'restart dead components (--no-restart to disable)' })
       .option('detach', { type: 'boolean', default: false, describe: 'return once the cluster is ready, leaving it running' })
       .option('config', { type: 'string', describe: 'JSON config (default <data-dir>/local.config.json when present); flags win' })
-      .option('ready-timeout', { type: 'number', default: 60_000, describe: 'ms to wait for every component to be ready' }) as never,
+      .option('ready-timeout', { type: 'number', default: 60_000, describe: 'ms to wait for every component to be ready' })
+      .option('runtime', { type: 'string', describe: 'process (default) or docker: coordinator, querynodes and proxies as containers (host network)' })
+      .option('image', { type: 'string', describe: 'docker runtime: image with /bin/sh; the host node and project are bound in (default milvus-bench-busybox:test)' })
+      .option('project', { type: 'string', describe: 'docker runtime: com.docker.compose.project label of the containers (default milvus-bench-local)' }) as never,
   handler: async (f) => {
     const { startLocalCluster, findLocalCluster, loadLocalConfig, LOCAL_CLUSTER_DESCRIPTION } = await local();
     const config = loadLocalConfig(f['data-dir'], f.config);
+    const runtime = f.runtime ?? config.runtime ?? 'process';
+    if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`--runtime must be process or docker, got ${runtime}`);
+    if (runtime === 'process' && (f.image ?? f.project) !== undefined) throw new UsageError('--image and --project apply to --runtime docker only');
     const cluster = await startLocalCluster({
       dataDir: f['data-dir'],
       port: f.port ?? config.port ?? 19530,
@@ -52,6 +61,8 @@ const upCommand: CommandModule<object, UpFlags> = {
       autoRestart: f.restart ?? config.autoRestart ?? true,
       detach: f.detach,
       readyTimeoutMs: f['ready-timeout'],
+      runtime,
+      ...(runtime === 'docker' ? { image: f.image ?? config.image, project: f.project ?? config.project } : {}),
     });
     process.stdout.write(`${LOCAL_CLUSTER_DESCRIPTION}\nready at ${cluster.address} (data dir ${cluster.dataDir})\n`);
     if (f.detach) return;
@@ -79,11 +90,15 @@ const statusCommand: CommandModule<object, CommonFlags & { json: boolean }> = {
     if (f.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     if (!status) return void process.stdout.write(`no local cluster is running in ${f['data-dir']}\n`);
     const { default: Table } = await import('cli-table3');
-    const table = new Table({ style: { head: [], border: [] }, head: ['role', 'name', 'pid', 'grpc', 'metrics', 'alive', 'ready', 'restarts', 'log'] });
+    const docker = status.runtime === 'docker';
+    const head = ['role', 'name', 'pid', ...(docker ? ['container'] : []), 'grpc', 'metrics', 'alive', 'ready', 'restarts', 'log'];
+    const table = new Table({ style: { head: [], border: [] }, head });
     for (const c of status.components) {
-      table.push([c.role, c.name, c.pid ?? '-', c.grpcPort ?? '-', c.metricsPort ?? '-', c.alive ? 'yes' : 'no', c.ready ? 'yes' : c.stopped ? 'stopped' : 'no', c.restarts, c.logFile]);
+      const container = docker ? [c.containerId?.slice(0, 12) ?? '-'] : [];
+      table.push([c.role, c.name, c.pid ?? '-', ...container, c.grpcPort ?? '-', c.metricsPort ?? '-', c.alive ? 'yes' : 'no', c.ready ? 'yes' : c.stopped ? 'stopped' : 'no', c.restarts, c.logFile]);
     }
-    process.stdout.write(`${status.description}\naddress ${status.address}, supervisor pid ${status.supervisorPid}\n${table.toString()}\n`);
+    const runtime = docker ? `, runtime docker (compose project ${status.project})` : '';
+    process.stdout.write(`${status.description}\naddress ${status.address}, supervisor pid ${status.supervisorPid}${runtime}\n${table.toString()}\n`);
   },
 };
 

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { TargetError, UsageError } from '../errors.js';
 import { clusterFile, componentEntry, pidAlive, readJsonFile, runFile, supervisorLogFile, type ClusterRecord, type ComponentRole, type RunRecord } from './layout.js';
+import { connectDocker, DEFAULT_DOCKER_IMAGE, DEFAULT_DOCKER_PROJECT, dockerClient, listClusterContainers, prepareProject, removeContainers, type DockerRuntimeOptions } from './docker-runtime.js';
 import type { SupervisorOptions } from './supervisor.js';
 
 export interface LocalUpOptions {
@@ -18,6 +19,14 @@ export interface LocalUpOptions {
   autoRestart?: boolean;
   detach?: boolean;
   readyTimeoutMs?: number;
+  /** 'docker' runs coordinator, querynodes and proxies as containers (the balancer stays a process). Default 'process'. */
+  runtime?: 'process' | 'docker';
+  /** docker runtime: image whose /bin/sh starts the host's node (default milvus-bench-busybox:test) */
+  image?: string;
+  /** docker runtime: value of the com.docker.compose.project label (default milvus-bench-local) */
+  project?: string;
+  /** docker runtime: Engine socket (default /var/run/docker.sock) */
+  dockerSocket?: string;
 }
 
 export interface LocalComponentStatus {
@@ -31,10 +40,15 @@ export interface LocalComponentStatus {
   restarts: number;
   stopped: boolean;
   logFile: string;
+  /** docker runtime: the component's container id */
+  containerId: string | null;
 }
 
 export interface LocalClusterStatus {
   dataDir: string;
+  runtime: 'process' | 'docker';
+  /** docker runtime: the compose project its containers are labelled with */
+  project: string | null;
   address: string;
   port: number;
   supervisorPid: number;
@@ -57,6 +71,7 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
   const running = await findLocalCluster(dataDir);
   if (running) throw new TargetError(`a local cluster is already running in ${dataDir} (supervisor pid ${running.supervisorPid}); stop it with \`milvus-bench local down\``);
   await assertPortFree(o.port);
+  const docker = o.runtime === 'docker' ? await prepareDocker(o, dataDir) : undefined;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   await rm(join(dataDir, 'run'), { recursive: true, force: true });
   const options: SupervisorOptions = {
@@ -66,6 +81,7 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
     sessionTtlMs: o.sessionTtlMs ?? 3000,
     restartDelayMs: o.restartDelayMs ?? 1000,
     autoRestart: o.autoRestart ?? true,
+    ...(docker ? { runtime: 'docker' as const, docker } : {}),
   };
   const fd = openSync(supervisorLogFile(dataDir), 'a');
   const supervisor = spawn(process.execPath, [componentEntry(), 'supervisor', '--data-dir', dataDir, '--options', JSON.stringify(options)], { detached: true, stdio: ['ignore', fd, fd] });
@@ -92,6 +108,12 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
     }, down: () => downLocalCluster(dataDir) };
 }
 
+async function prepareDocker(o: LocalUpOptions, dataDir: string): Promise<DockerRuntimeOptions> {
+  const docker: DockerRuntimeOptions = { project: o.project ?? DEFAULT_DOCKER_PROJECT, image: o.image ?? DEFAULT_DOCKER_IMAGE, ...(o.dockerSocket ? { socketPath: o.dockerSocket } : {}) };
+  await prepareProject(await connectDocker(docker), docker.project, dataDir);
+  return docker;
+}
+
 function validateUp(o: LocalUpOptions): void {
   const problems: string[] = [];
   const int = (name: string, value: number | undefined, min: number, max: number): void => {
@@ -102,6 +124,8 @@ function validateUp(o: LocalUpOptions): void {
   int('querynodes', o.querynodes, 1, 32);
   int('sessionTtlMs', o.sessionTtlMs, 200, 600_000);
   int('restartDelayMs', o.restartDelayMs, 0, 600_000);
+  if (o.runtime !== undefined && o.runtime !== 'process' && o.runtime !== 'docker') problems.push(`runtime must be process or docker, got ${String(o.runtime)}`);
+  if (o.project !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(o.project)) problems.push(`project must be lowercase letters, digits, - and _ (a compose project name), got "${o.project}"`);
   if (problems.length > 0) throw new UsageError(problems[0]!, problems);
 }
 
@@ -126,11 +150,12 @@ export async function findLocalCluster(dataDir: string): Promise<LocalClusterSta
       const alive = pidAlive(c.pid);
       const run = alive ? await readJsonFile<RunRecord>(runFile(dir, c.name)) : null;
       const ready = alive && run?.pid === c.pid && (await healthy(c.metricsPort));
-      return { name: c.name, role: c.role, pid: alive ? c.pid : null, grpcPort: c.grpcPort, metricsPort: c.metricsPort, alive, ready, restarts: c.restarts, stopped: c.stopped, logFile: c.logFile };
+      return { name: c.name, role: c.role, pid: alive ? c.pid : null, grpcPort: c.grpcPort, metricsPort: c.metricsPort, alive, ready, restarts: c.restarts, stopped: c.stopped, logFile: c.logFile, containerId: c.containerId ?? null };
     }),
   );
   if (!pidAlive(record.supervisorPid) && !components.some((c) => c.alive)) return null;
-  return { dataDir: dir, address: record.address, port: record.port, supervisorPid: record.supervisorPid, description: record.description, components };
+  const runtime = record.runtime ?? 'process';
+  return { dataDir: dir, runtime, project: record.docker?.project ?? null, address: record.address, port: record.port, supervisorPid: record.supervisorPid, description: record.description, components };
 }
 
 async function healthy(port: number): Promise<boolean> {
@@ -209,8 +234,19 @@ export async function downLocalCluster(dataDir: string): Promise<void> {
     if (run?.pid) pids.add(run.pid);
   }
   for (const pid of pids) if (pidAlive(pid) && isOurs(pid, dir)) process.kill(pid, 'SIGKILL');
+  if (record.docker) await removeClusterContainers(record.docker, dir);
   await rm(clusterFile(dir), { force: true });
   await rm(join(dir, 'run'), { recursive: true, force: true });
+}
+
+/** Containers outlive a killed supervisor: remove every one labelled with this project and data dir. */
+async function removeClusterContainers(o: DockerRuntimeOptions, dataDir: string): Promise<void> {
+  const docker = dockerClient(o.socketPath);
+  try {
+    await removeContainers(docker, await listClusterContainers(docker, o.project, dataDir));
+  } catch (error) {
+    throw new TargetError(`cannot remove the containers of compose project ${o.project}: ${(error as Error).message}`);
+  }
 }
 
 /** Guards against a recycled pid: the process's command line must name this data dir. */

@@ -10,10 +10,14 @@ export interface LocalConfig {
   sessionTtlMs?: number;
   restartDelayMs?: number;
   autoRestart?: boolean;
+  runtime?: 'process' | 'docker';
+  image?: string;
+  project?: string;
 }
 
 export const DEFAULT_CONFIG_NAME = 'local.config.json';
 const NUMBER_KEYS = ['port', 'proxies', 'querynodes', 'sessionTtlMs', 'restartDelayMs'] as const;
+const STRING_KEYS = ['image', 'project'] as const;
 
 /** Reads `path`, else `<dataDir>/local.config.json` when present, else {}; unknown keys and wrong types are errors. */
 export function loadLocalConfig(dataDir: string, path?: string): LocalConfig {
@@ -35,7 +39,13 @@ export function loadLocalConfig(dataDir: string, path?: string): LocalConfig {
     } else if (key === 'autoRestart') {
       if (typeof value !== 'boolean') problems.push(`config file ${file}: autoRestart must be true or false`);
       else config.autoRestart = value;
-    } else problems.push(`config file ${file}: unknown key "${key}" (allowed: ${[...NUMBER_KEYS, 'autoRestart'].join(', ')})`);
+    } else if (key === 'runtime') {
+      if (value !== 'process' && value !== 'docker') problems.push(`config file ${file}: runtime must be "process" or "docker"`);
+      else config.runtime = value;
+    } else if ((STRING_KEYS as readonly string[]).includes(key)) {
+      if (typeof value !== 'string' || value === '') problems.push(`config file ${file}: ${key} must be a non-empty string`);
+      else config[key as (typeof STRING_KEYS)[number]] = value;
+    } else problems.push(`config file ${file}: unknown key "${key}" (allowed: ${[...NUMBER_KEYS, 'autoRestart', 'runtime', ...STRING_KEYS].join(', ')})`);
   }
   if (problems.length > 0) throw new UsageError(problems[0]!, problems);
   return config;

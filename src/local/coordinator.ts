@@ -22,6 +22,8 @@ interface LoadedCollection {
   placement: Map<number, string[]>;
   /** Segments some node has served: when none serves them any more the collection is degraded, not loading. */
   served: Set<number>;
+  /** Set once the load first reached 100 %: later index builds (new segments) do not send progress back down. */
+  ready?: boolean;
   error?: string;
 }
 
@@ -37,7 +39,7 @@ export class Coordinator {
   private constructor(private readonly store: CollectionStore, private readonly options: ComponentOptions, readonly metrics: ComponentMetrics) {}
 
   static async start(options: ComponentOptions, metrics: ComponentMetrics): Promise<{ coordinator: Coordinator; grpcPort: number }> {
-    const store = await CollectionStore.open(storageDir(options.dataDir), { appendDurability: 'write' });
+    const store = await CollectionStore.open(storageDir(options.dataDir), { appendDurability: 'write', indexBuild: 'background' });
     const coordinator = new Coordinator(store, options, metrics);
     const saved = await readJsonFile<Record<string, number>>(coordinatorStateFile(options.dataDir));
     for (const [name, replicas] of Object.entries(saved ?? {})) if (store.hasCollection(name)) coordinator.loaded.set(name, { replicas, epoch: ++coordinator.epochs, placement: new Map(), served: new Set() });
@@ -76,14 +78,15 @@ export class Coordinator {
       case 'listCollections':
         return { header: { names: this.store.listCollections(), loaded: [...this.loaded.keys()] } };
       case 'describeCollection':
-        return { header: { schema: this.store.describeCollection(name), index: this.store.describeIndex(name) ?? null, rows: this.store.rowCount(name), loaded: this.loaded.has(name) } };
+        return { header: { schema: this.store.describeCollection(name), index: this.store.describeIndex(name) ?? null, indexProgress: this.store.indexProgress(name), rows: this.store.rowCount(name), loaded: this.loaded.has(name) } };
       case 'insert':
         return { header: await this.insert(name, h, body) };
       case 'flush':
         return { header: { segments: Object.fromEntries(await Promise.all((h.names as string[]).map(async (n) => [n, (await this.store.flush(n)).map((s) => s.id)]))) } };
       case 'createIndex':
+        // Records the spec and returns: segment indexes are built by worker threads (DescribeIndex shows progress).
         await this.store.createIndex(name, h.spec as IndexSpec);
-        return { header: {} };
+        return { header: { indexProgress: this.store.indexProgress(name) } };
       case 'load':
         return { header: await this.load(name, Number(h.replicas) || 1) };
       case 'release':
@@ -191,7 +194,11 @@ export class Coordinator {
       if (serving >= wanted) ready++;
     }
     const total = state.placement.size;
-    return { progress: total === 0 ? 100 : Math.floor((ready / total) * 100), loaded: true };
+    let progress = total === 0 ? 100 : Math.floor((ready / total) * 100);
+    // A first load completes only once the index is built: searches then start at indexed speed (Milvus waits too).
+    if (!state.ready && progress === 100 && this.store.indexProgress(name).state === 'InProgress') progress = 99;
+    if (progress === 100) state.ready = true;
+    return { progress, loaded: true };
   }
 
   private replicaInfo(name: string): string[][] {

@@ -47,6 +47,9 @@ export interface ClusterRecord {
   startedAt: number;
   /** Set when the cluster failed to start; the one-line reason. */
   error?: string;
+  /** 'docker': components other than the balancer run as containers of this compose project (absent = process). */
+  runtime?: 'process' | 'docker';
+  docker?: { project: string; image: string; socketPath?: string };
   components: ComponentRecord[];
 }
 
@@ -60,6 +63,8 @@ export interface ComponentRecord {
   stopped: boolean;
   logFile: string;
   argv: string[];
+  /** docker runtime: the component's container (kept across restarts; removed by down) */
+  containerId?: string | null;
 }
 
 export function componentEntry(): string {

@@ -1,7 +1,7 @@
 // The proxy's view of where segments are served: a routing table cached from the coordinator (so searches on loaded
 // collections continue while the coordinator is down) and a fan-out that retries another replica at once.
 import { InternalClient, isUnreachable, RemoteError, type Frame } from './rpc.js';
-import type { CollectionSchema, IndexSpec } from './engine/index.js';
+import type { CollectionSchema, IndexProgress, IndexSpec } from './engine/index.js';
 
 export interface SegmentRoute {
   id: number;
@@ -19,6 +19,7 @@ export interface Routing {
 export interface CollectionInfo {
   schema: CollectionSchema;
   index: IndexSpec | null;
+  indexProgress: IndexProgress;
   rows: number;
   loaded: boolean;
 }
@@ -93,14 +94,16 @@ export class Router {
    *  by another replica of its segments at once. Throws 'unavailable' naming the segment no replica can serve. */
   async fanOut(collection: string, routing: Routing, header: Record<string, unknown>, body: Buffer | undefined, deadline: number): Promise<Frame[]> {
     const replica = this.nextReplica++;
-    let todo = (routing.segments ?? []).map((s) => ({ id: s.id, nodes: rotate(s.nodes, replica) }));
+    const arrange = preferOne(routing.segments ?? [], replica);
+    let todo = (routing.segments ?? []).map((s) => ({ id: s.id, nodes: arrange(s.nodes) }));
     const failed = new Set<string>();
     const replies: Frame[] = [];
     for (let round = 0; todo.length > 0; round++) {
       const groups = new Map<string, { address: string; ids: number[] }>();
       for (const segment of todo) {
+        if (Date.now() >= deadline) throw new RemoteError('deadline_exceeded', `${String(header.op)} on ${collection}: the request deadline passed before segment ${segment.id} was served`);
         const node = segment.nodes.find((n) => !failed.has(n.name));
-        if (!node || round >= MAX_ROUNDS || Date.now() >= deadline) {
+        if (!node || round >= MAX_ROUNDS) {
           this.routes.get(collection)!.fetchedAt = 0;
           const tried = segment.nodes.map((n) => n.name).join(', ') || 'none';
           throw new RemoteError('unavailable', `channel not available[collection=${collection}]: no available shard delegator for segment ${segment.id} (replicas tried: ${tried})`);
@@ -121,7 +124,7 @@ export class Router {
         if ((error as { code?: unknown }).code === 4) throw new RemoteError('deadline_exceeded', `${String(header.op)} timed out waiting for ${node} (segments ${group.ids.join(', ')})`);
         failed.add(node);
         this.routes.get(collection)!.fetchedAt = 0;
-        todo.push(...group.ids.map((id) => ({ id, nodes: rotate(routing.segments!.find((s) => s.id === id)!.nodes, replica) })));
+        todo.push(...group.ids.map((id) => ({ id, nodes: arrange(routing.segments!.find((s) => s.id === id)!.nodes) })));
       });
     }
     return replies;
@@ -132,6 +135,18 @@ export class Router {
     if (!client) this.clients.set(address, (client = new InternalClient(address)));
     return client;
   }
+}
+
+/** Orders each segment's replicas so that one node (chosen round-robin per request) serves every segment it holds:
+ *  with full replicas a search costs one internal call instead of one per node. */
+function preferOne(segments: SegmentRoute[], by: number): (nodes: SegmentRoute['nodes']) => SegmentRoute['nodes'] {
+  const names = [...new Set(segments.flatMap((s) => s.nodes.map((n) => n.name)))].sort();
+  const preferred = names[by % Math.max(1, names.length)];
+  return (nodes) => {
+    const rotated = rotate(nodes, by);
+    const i = rotated.findIndex((n) => n.name === preferred);
+    return i > 0 ? [rotated[i]!, ...rotated.slice(0, i), ...rotated.slice(i + 1)] : rotated;
+  };
 }
 
 function rotate<T>(items: T[], by: number): T[] {

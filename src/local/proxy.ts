@@ -52,6 +52,11 @@ export async function startProxy(options: ComponentOptions, metrics: ComponentMe
         },
         (error: unknown) => {
           metrics.countRequest(method, false);
+          // The caller's own deadline passed: a gRPC DEADLINE_EXCEEDED (the client counts a timeout), not "unavailable".
+          if (isDeadlineExceeded(error) || Date.now() >= deadline) {
+            callback({ code: grpc.status.DEADLINE_EXCEEDED, details: `${method}: ${(error as Error).message ?? 'deadline exceeded'}` });
+            return;
+          }
           const status = toStatus(error);
           callback(null, returnsStatus ? status : { status });
         },
@@ -62,6 +67,10 @@ export async function startProxy(options: ComponentOptions, metrics: ComponentMe
   server.addService(service, implementation);
   const grpcPort = await listen(server, options.grpcPort);
   return { grpcPort, server };
+}
+
+function isDeadlineExceeded(error: unknown): boolean {
+  return error instanceof RemoteError && error.code === 'deadline_exceeded';
 }
 
 function toStatus(error: unknown): MilvusStatus {
@@ -182,12 +191,17 @@ function proxyHandlers(router: Router): Record<string, Handler> {
       const info = await describe(r.collection_name);
       if (!info.index) throw new RemoteError('index_not_found', `index doesn't exist[collection=${r.collection_name}]`);
       const index = info.index;
-      return { index_descriptions: [{ index_name: index.name ?? index.field, indexID: '1', field_name: index.field, params: indexParams(index), indexed_rows: String(info.rows), total_rows: String(info.rows), pending_index_rows: '0', state: 'Finished', index_state_fail_reason: '' }] };
+      const p = info.indexProgress;
+      return { index_descriptions: [{ index_name: index.name ?? index.field, indexID: '1', field_name: index.field, params: indexParams(index), indexed_rows: String(p.indexedRows), total_rows: String(p.totalRows), pending_index_rows: String(p.pendingRows), state: p.state, index_state_fail_reason: p.failReason }] };
     },
-    GetIndexState: async () => ({ state: 'Finished', fail_reason: '' }),
+    GetIndexState: async (r) => {
+      const info = await describe(r.collection_name);
+      if (!info.index) throw new RemoteError('index_not_found', `index doesn't exist[collection=${r.collection_name}]`);
+      return { state: info.indexProgress.state, fail_reason: info.indexProgress.failReason };
+    },
     GetIndexBuildProgress: async (r) => {
       const info = await describe(r.collection_name);
-      return { indexed_rows: String(info.rows), total_rows: String(info.rows) };
+      return { indexed_rows: String(info.indexProgress.indexedRows), total_rows: String(info.indexProgress.totalRows), pending_index_rows: String(info.indexProgress.pendingRows) };
     },
     LoadCollection: async (r) => {
       await call({ op: 'load', name: r.collection_name, replicas: Number(r.replica_number) || 1 });

@@ -74,7 +74,7 @@ export class QueryNode {
           if (!reader) {
             segments.set(id, await CollectionReader.open(storageDir(this.options.dataDir), collection, { segmentFilter: (s) => s.id === id }));
             log(`loaded segment ${id} of ${collection}`);
-          } else if (reader.segments().some((s) => s.state === 'growing')) await reader.refresh();
+          } else await reader.refresh(); // sealed-only readers too: an index built after load arrives this way
           delete this.failed[collection];
         } catch (error) {
           segments.delete(id);

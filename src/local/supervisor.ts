@@ -1,14 +1,16 @@
-// Supervisor process: launches every component as its own OS process, restarts one that dies after a delay
-// (like `restart: unless-stopped`), records pids/ports in <dataDir>/cluster.json and takes stop/start/down
-// requests on a control HTTP port on 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, openSync, closeSync } from 'node:fs';
+// Supervisor process: launches every component as its own OS process or container (docker runtime), restarts
+// one that dies after a delay (like `restart: unless-stopped`; a container killed through docker is restarted
+// here, since Docker's own policy treats a kill as a manual stop), records pids/ports in <dataDir>/cluster.json
+// and takes stop/start/down requests on a control HTTP port on 127.0.0.1.
+import { appendFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { log } from './component-log.js';
-import { clusterFile, componentCommand, LOCAL_CLUSTER_DESCRIPTION, logFile, pidAlive, writeJsonFile, type ClusterRecord, type ComponentRecord, type ComponentRole } from './layout.js';
+import type { DockerRuntimeOptions } from './docker-runtime.js';
+import { clusterFile, componentCommand, LOCAL_CLUSTER_DESCRIPTION, logFile, writeJsonFile, type ClusterRecord, type ComponentRecord, type ComponentRole } from './layout.js';
+import { ContainerLauncher, processLauncher, type Exit, type Launched, type Launcher } from './launchers.js';
 
 export interface SupervisorOptions {
   port: number;
@@ -17,9 +19,9 @@ export interface SupervisorOptions {
   sessionTtlMs: number;
   restartDelayMs: number;
   autoRestart: boolean;
+  runtime?: 'process' | 'docker';
+  docker?: DockerRuntimeOptions;
 }
-
-const STOP_GRACE_MS = 3000;
 
 export async function freePort(): Promise<number> {
   const server = createNetServer();
@@ -30,12 +32,21 @@ export async function freePort(): Promise<number> {
 }
 
 class Supervisor {
-  private readonly children = new Map<string, ChildProcess>();
+  private readonly children = new Map<string, Launched>();
+  private readonly launching = new Map<string, Promise<void>>();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly containers: Launcher | null;
   private shuttingDown = false;
   record!: ClusterRecord;
 
-  constructor(private readonly dataDir: string, private readonly options: SupervisorOptions) {}
+  constructor(private readonly dataDir: string, private readonly options: SupervisorOptions) {
+    this.containers = options.runtime === 'docker' && options.docker ? new ContainerLauncher(options.docker, dataDir) : null;
+  }
+
+  /** The balancer stays a process: it is the host-side entry point clients connect to. */
+  private launcherFor(component: ComponentRecord): Launcher {
+    return this.containers && component.role !== 'balancer' ? this.containers : processLauncher;
+  }
 
   async plan(controlPort: number): Promise<void> {
     const coordinatorPort = await freePort();
@@ -51,6 +62,7 @@ class Supervisor {
     for (let i = 1; i <= this.options.proxies; i++) await add('proxy', `proxy-${i}`, await freePort());
     await add('balancer', 'balancer', this.options.port, this.options.port);
     this.record = { supervisorPid: process.pid, controlPort, port: this.options.port, address: `127.0.0.1:${this.options.port}`, description: LOCAL_CLUSTER_DESCRIPTION, dataDir: this.dataDir, startedAt: Date.now(), components };
+    if (this.containers) Object.assign(this.record, { runtime: 'docker', docker: this.options.docker });
   }
 
   async save(): Promise<void> {
@@ -63,41 +75,64 @@ class Supervisor {
     return component;
   }
 
-  launch(name: string): void {
+  /** Starts `name` unless it runs or is starting; a failed launch counts as an exit (and is retried likewise). */
+  launch(name: string): Promise<void> {
     const component = this.component(name);
-    if (this.children.has(name) || this.shuttingDown) return;
-    mkdirSync(join(this.dataDir, 'logs'), { recursive: true });
-    const fd = openSync(component.logFile, 'a');
-    const child = spawn(component.argv[0]!, component.argv.slice(1), { stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    component.pid = child.pid ?? null;
+    if (this.children.has(name) || this.shuttingDown) return Promise.resolve();
+    const pending = this.launching.get(name);
+    if (pending) return pending;
     component.stopped = false;
-    this.children.set(name, child);
-    log(`started ${name} pid ${child.pid}`);
-    child.on('exit', (code, signal) => this.onExit(component, child, code, signal));
-    void this.save();
+    const work = this.launcherFor(component)
+      .launch(component)
+      .then(
+        (launched) => {
+          component.pid = launched.pid;
+          if (launched.containerId) component.containerId = launched.containerId;
+          this.children.set(name, launched);
+          log(`started ${name} pid ${launched.pid}${launched.containerId ? ` container ${launched.containerId.slice(0, 12)}` : ''}`);
+          void launched.exited.then((exit) => this.onExit(component, launched, exit));
+          void this.save();
+        },
+        (error: Error) => {
+          log(`cannot start ${name}: ${error.message}`);
+          this.note(component, `cannot start: ${error.message}`);
+          this.scheduleRestart(component);
+        },
+      )
+      .finally(() => this.launching.delete(name));
+    this.launching.set(name, work);
+    return work;
   }
 
-  private onExit(component: ComponentRecord, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.children.get(component.name) !== child) return;
+  private onExit(component: ComponentRecord, launched: Launched, exit: Exit): void {
+    if (this.children.get(component.name) !== launched) return;
     this.children.delete(component.name);
-    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    log(`${component.name} (pid ${child.pid}) ${how}`);
+    const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    log(`${component.name} (pid ${launched.pid}) ${how}`);
+    this.note(component, `${component.name} (pid ${launched.pid}) ${how}`);
+    component.pid = null;
+    void this.save();
+    this.scheduleRestart(component);
+  }
+
+  private note(component: ComponentRecord, line: string): void {
     try {
-      appendFileSync(component.logFile, `${new Date().toISOString()} supervisor: ${component.name} (pid ${child.pid}) ${how}\n`);
+      appendFileSync(component.logFile, `${new Date().toISOString()} supervisor: ${line}\n`);
     } catch {
       // the log dir may be gone during down
     }
-    component.pid = null;
-    void this.save();
+  }
+
+  private scheduleRestart(component: ComponentRecord): void {
     if (this.shuttingDown || component.stopped || !this.options.autoRestart) return;
+    clearTimeout(this.restartTimers.get(component.name));
     this.restartTimers.set(
       component.name,
       setTimeout(() => {
         this.restartTimers.delete(component.name);
         if (component.stopped || this.shuttingDown) return;
         component.restarts++;
-        this.launch(component.name);
+        void this.launch(component.name);
       }, this.options.restartDelayMs),
     );
   }
@@ -106,42 +141,34 @@ class Supervisor {
     const component = this.component(name);
     component.stopped = true;
     clearTimeout(this.restartTimers.get(name));
+    await this.launching.get(name);
     const child = this.children.get(name);
-    if (child) await terminate(child);
+    if (child) await child.terminate();
     await this.save();
   }
 
-  start(name: string): void {
-    const component = this.component(name);
-    component.stopped = false;
+  async start(name: string): Promise<void> {
     clearTimeout(this.restartTimers.get(name));
-    this.launch(name);
+    await this.launch(name);
   }
 
   async restart(name: string): Promise<void> {
     await this.stop(name);
     this.component(name).restarts++;
-    this.start(name);
+    await this.start(name);
   }
 
   async down(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     for (const timer of this.restartTimers.values()) clearTimeout(timer);
-    await Promise.all([...this.children.values()].map((child) => terminate(child)));
+    await Promise.allSettled(this.launching.values());
+    await Promise.all([...this.children.values()].map((child) => child.terminate().catch(() => undefined)));
+    await this.containers?.cleanUp().catch((error: Error) => log(`cannot remove containers: ${error.message}`));
     await rm(clusterFile(this.dataDir), { force: true });
     await rm(join(this.dataDir, 'run'), { recursive: true, force: true });
     log('cluster down');
   }
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => pidAlive(child.pid ?? null) && child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
 }
 
 export async function runSupervisor(dataDir: string, options: SupervisorOptions): Promise<void> {
@@ -151,7 +178,7 @@ export async function runSupervisor(dataDir: string, options: SupervisorOptions)
     const reply = (status: number, message: string): void => void res.writeHead(status, { 'content-type': 'text/plain' }).end(message);
     const work = async (): Promise<void> => {
       if (action === 'stop') await supervisor.stop(decodeURIComponent(name!));
-      else if (action === 'start') supervisor.start(decodeURIComponent(name!));
+      else if (action === 'start') await supervisor.start(decodeURIComponent(name!));
       else if (action === 'restart') await supervisor.restart(decodeURIComponent(name!));
       else if (action === 'down') {
         reply(200, 'ok');
@@ -168,7 +195,7 @@ export async function runSupervisor(dataDir: string, options: SupervisorOptions)
   await supervisor.plan((control.address() as { port: number }).port);
   await supervisor.save();
   log(`supervisor pid ${process.pid}: ${supervisor.record.components.length} components, balancer on ${supervisor.record.address}`);
-  for (const component of supervisor.record.components) supervisor.launch(component.name);
+  for (const component of supervisor.record.components) void supervisor.launch(component.name);
   const shutdown = (): void => void supervisor.down().finally(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

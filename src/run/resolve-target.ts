@@ -61,6 +61,9 @@ export async function resolveTarget(
       sessionTtlMs: config.local.sessionTtlMs,
       restartDelayMs: config.local.restartDelayMs,
       autoRestart: config.local.autoRestart,
+      runtime: config.local.runtime,
+      ...(config.local.image ? { image: config.local.image } : {}),
+      ...(config.local.project ? { project: config.local.project } : {}),
       detach: true,
     });
   } catch (error) {

@@ -48,6 +48,8 @@ export const ConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535, { error: 'must be a port number 0..65535' }).default(19530),
       dataDir: nonEmptyString().default('.milvus-bench/local'),
       runtime: z.enum(['process', 'docker']).default('process'),
+      image: nonEmptyString().optional(),
+      project: nonEmptyString().optional(),
       /** querynode session TTL: how long the coordinator waits for a heartbeat before declaring a querynode dead */
       sessionTtl: duration({ positive: true }).default(3_000),
       /** how long the supervisor waits before restarting a killed component */

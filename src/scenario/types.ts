@@ -173,6 +173,9 @@ export interface LocalClusterConfig {
   port: number;
   dataDir: string;
   runtime: 'process' | 'docker';
+  /** docker runtime: image with /bin/sh (default milvus-bench-busybox:test) and compose project label */
+  image?: string;
+  project?: string;
   sessionTtlMs: number;
   restartDelayMs: number;
   autoRestart: boolean;

@@ -17,6 +17,7 @@ export type * from './types.js';
 export { DEFAULT_SEGMENT_ROWS, DEFAULT_NLIST, DEFAULT_NPROBE } from './types.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { CollectionStore } from './store.js';
+export type { IndexProgress, IndexState } from './index-builder.js';
 export { CollectionReader, MAX_TOP_K, type ReaderOptions } from './reader.js';
 export { compileFilter } from './filter.js';
 export { mergeTopK, mergeQueryRows, bruteForceSearch, largerIsBetter, type RowHit } from './search.js';

@@ -1,16 +1,21 @@
 // The single writer of a data dir: collection metadata, acknowledged appends to growing logs, sealing, index builds.
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { columnsFromBatch, concatColumns } from './columns.js';
 import { EngineError, invalidArgument } from './errors.js';
 import { parseWal, readJson, readSegmentFile, syncDirectory, walHeader, walRecord, writeJsonAtomic, writeSegmentFile } from './files.js';
 import { buildIvf, writeIvfFile } from './ivf.js';
+import { buildInBackground, type IndexProgress } from './index-builder.js';
 import * as layout from './layout.js';
 import { primaryField, validateCollectionSpec, validateIndexSpec, vectorField } from './schema.js';
 import { sliceColumns } from './slice.js';
 import { DEFAULT_NLIST, DEFAULT_SEGMENT_ROWS } from './types.js';
 import type { AppendResult, CollectionSchema, CollectionSpec, IndexSpec, PrimaryKey, RowBatch, SegmentColumns, SegmentInfo, StoreOptions } from './types.js';
+
+/** Concurrent segment builds (worker threads): two use both cores of a small machine while nothing else runs. */
+const BUILD_LANES = Math.max(1, Math.min(2, availableParallelism()));
 
 interface GrowingLog {
   id: number;
@@ -25,6 +30,9 @@ interface CollectionState {
   growing?: GrowingLog;
   /** Serializes mutations of one collection. */
   tail: Promise<unknown>;
+  /** The background build loop, while one runs; `again` asks it for one more pass. */
+  builds?: { running: Promise<void>; again: boolean };
+  indexError?: string;
 }
 
 export class CollectionStore {
@@ -45,6 +53,7 @@ export class CollectionStore {
     for (const entry of await readdir(layout.collectionsDir(dataDir), { withFileTypes: true })) {
       if (entry.isDirectory()) await store.recover(entry.name);
     }
+    if (options.indexBuild === 'background') for (const [name, state] of store.collections) if (state.meta.index) store.scheduleBuilds(name, state);
     return store;
   }
 
@@ -145,6 +154,12 @@ export class CollectionStore {
         throw invalidArgument(`collection "${name}" already has a different index on "${current.field}" (${current.type}/${current.metric}); drop it first`);
       }
       state.meta.index = spec;
+      delete state.indexError;
+      if (this.options.indexBuild === 'background') {
+        await writeJsonAtomic(layout.metaPath(state.dir), state.meta);
+        this.scheduleBuilds(name, state);
+        return;
+      }
       for (const segment of state.meta.segments) {
         if (segment.indexFile) continue;
         const { columns, checksum } = await readSegmentFile(join(state.dir, layout.segmentFileName(segment.id)), state.meta.schema);
@@ -156,6 +171,63 @@ export class CollectionStore {
 
   describeIndex(name: string): IndexSpec | undefined {
     return this.state(name).meta.index;
+  }
+
+  /** Index build progress over sealed segments (DescribeIndex's state / indexed_rows / pending_index_rows). */
+  indexProgress(name: string): IndexProgress {
+    const state = this.state(name);
+    const totalRows = this.rowCount(name);
+    const spec = state.meta.index;
+    if (!spec) return { state: 'None', indexedRows: 0, pendingRows: 0, totalRows, failReason: '' };
+    const indexedRows = this.indexedRows(name);
+    const pendingRows = state.meta.segments.reduce((n, s) => n + s.rows, 0) - indexedRows;
+    const progress = state.indexError ? 'Failed' : pendingRows > 0 ? 'InProgress' : 'Finished';
+    return { state: progress, indexedRows, pendingRows, totalRows, failReason: state.indexError ?? '' };
+  }
+
+  /** Resolves when no background index build is running for `name` (tests, shutdown). */
+  async indexesBuilt(name: string): Promise<void> {
+    for (let state = this.collections.get(name); state?.builds; state = this.collections.get(name)) await state.builds.running;
+  }
+
+  private scheduleBuilds(name: string, state: CollectionState): void {
+    if (state.builds) {
+      state.builds.again = true;
+      return;
+    }
+    const builds = { running: Promise.resolve(), again: false };
+    state.builds = builds;
+    builds.running = (async () => {
+      do {
+        builds.again = false;
+        const inFlight = new Set<number>();
+        await Promise.all(Array.from({ length: BUILD_LANES }, () => this.buildMissing(name, state, inFlight)));
+      } while (builds.again && this.collections.get(name) === state);
+    })().finally(() => delete state.builds);
+  }
+
+  /** Builds, one at a time, the index of every sealed segment lacking one; each result is committed to metadata. */
+  private async buildMissing(name: string, state: CollectionState, inFlight: Set<number>): Promise<void> {
+    for (;;) {
+      const spec = state.meta.index;
+      if (!spec || spec.type === 'FLAT' || state.indexError || this.collections.get(name) !== state) return;
+      const segment = state.meta.segments.find((s) => !s.indexFile && !inFlight.has(s.id));
+      if (!segment) return;
+      inFlight.add(segment.id);
+      const file = layout.indexFileName(segment.id);
+      try {
+        await buildInBackground({ segmentPath: join(state.dir, layout.segmentFileName(segment.id)), indexPath: join(state.dir, file), schema: state.meta.schema, spec });
+      } catch (error) {
+        if (this.collections.get(name) !== state) return; // dropped while building
+        if (state.meta.index === spec) state.indexError = `building the index of segment ${segment.id} failed: ${(error as Error).message}`;
+        continue;
+      }
+      await this.serialized(state, async () => {
+        if (state.meta.index !== spec || this.collections.get(name) !== state || !state.meta.segments.includes(segment)) return;
+        segment.indexFile = file;
+        await writeJsonAtomic(layout.metaPath(state.dir), state.meta);
+      });
+    }
   }
 
   dropIndex(name: string): Promise<void> {
@@ -241,7 +313,8 @@ export class CollectionStore {
     const schema = state.meta.schema;
     const columns = concatColumns(schema, growing.batches);
     const checksum = await writeSegmentFile(join(state.dir, layout.segmentFileName(growing.id)), schema, columns);
-    const indexFile = state.meta.index ? await this.buildIndex(state, growing.id, columns, checksum) : undefined;
+    const background = this.options.indexBuild === 'background';
+    const indexFile = state.meta.index && !background ? await this.buildIndex(state, growing.id, columns, checksum) : undefined;
     state.meta.segments.push({ id: growing.id, rows: columns.rowCount, checksum, ...(indexFile ? { indexFile } : {}) });
     state.meta.nextSegmentId = Math.max(state.meta.nextSegmentId, growing.id + 1);
     await writeJsonAtomic(layout.metaPath(state.dir), state.meta);
@@ -249,6 +322,7 @@ export class CollectionStore {
     delete state.growing;
     await unlink(join(state.dir, layout.walFileName(growing.id)));
     syncDirectory(state.dir);
+    if (background && state.meta.index) this.scheduleBuilds(state.meta.schema.name, state);
   }
 
   private async discardGrowing(state: CollectionState): Promise<void> {

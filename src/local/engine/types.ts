@@ -104,6 +104,9 @@ export interface StoreOptions {
   segmentRows?: number;
   /** 'write' acknowledges an append after write() (survives a process crash); 'fsync' also after fsync (survives power loss). Default 'write'. */
   appendDurability?: 'write' | 'fsync';
+  /** 'inline' (default): createIndex and seal resolve once index files exist. 'background': createIndex records the
+   *  spec and resolves at once; sealed segments get their index from a background build (see indexProgress). */
+  indexBuild?: 'inline' | 'background';
 }
 
 export interface SearchRequest {
