@@ -1,7 +1,7 @@
 // Capacity of the local Milvus-compatible test cluster (real processes; not Milvus) on this machine.
 // Run (after `npx tsc -p tsconfig.build.json`):
 //   node --import jiti/register bench/local-capacity.ts [--rows 100000] [--dim 128] [--rate 300] [--seconds 20]
-//        [--replicas 2] [--proxies 2] [--querynodes 2] [--port 19690] [--nprobe 4] [--keep 1 (leave the cluster up)]
+//        [--replicas 2] [--proxies 2] [--querynodes 2] [--port 19690] [--nprobe 4] [--nlist 128] [--keep 1 (leave the cluster up)]
 // Starts a cluster from dist/, ingests clustered Gaussian vectors through the SDK, builds IVF_FLAT, loads, then a
 // separate load-generator process (raw @grpc/grpc-js, pre-encoded SearchRequests, nq 1, topK 10) drives an open-loop
 // search rate; latency counts from each request's intended start (no coordinated omission). Prints achieved rate,
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     await ingest(client, base, dim);
     console.log(`ingest ${rows} × ${dim}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     started = Date.now();
-    await client.createIndex({ collection_name: 'capacity', field_name: 'vec', index_type: 'IVF_FLAT', metric_type: 'L2', params: { nlist: 128 } });
+    await client.createIndex({ collection_name: 'capacity', field_name: 'vec', index_type: 'IVF_FLAT', metric_type: 'L2', params: { nlist: num('nlist', 128) } });
     await client.loadCollectionSync({ collection_name: 'capacity', replica_number: num('replicas', 2) });
     console.log(`index + load: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await client.closeConnection();

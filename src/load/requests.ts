@@ -2,10 +2,11 @@
 // and judges each reply (short results, recall of sampled queries).
 import type { QueryOp, SearchOp } from '../scenario/index.js';
 import type { RequestOutcome } from './recorder.js';
-import { decodeQueryReply, decodeSearchReply, encodeQueryRequest, encodeSearchRequest } from './protocol.js';
+import { decodeSearchReply, encodeQueryRequest, encodeSearchRequest } from './protocol.js';
 import type { SearchTarget } from './protocol.js';
 import { cumulativeWeights, pickWeighted } from './schedule.js';
 import type { PhaseTask } from './types.js';
+import { scanQueryReply, scanSearchReply } from './reply-scan.js';
 
 export interface PreparedRequest {
   op: string;
@@ -25,7 +26,8 @@ export interface Judgement {
 
 export class RequestSource {
   private readonly cumulative: number[];
-  private readonly cache: Array<Map<number, Buffer>>;
+  /** per operation: first query index → the request, encoded once with the sampled queries it carries */
+  private readonly cache: Array<Map<number, PreparedRequest>>;
   private readonly target: SearchTarget;
   private readonly nQueries: number;
   private readonly truth: Map<number, string[]>;
@@ -71,27 +73,25 @@ export class RequestSource {
   private search(opIndex: number, op: SearchOp): PreparedRequest {
     const start = this.cursor % this.nQueries;
     this.cursor += this.task.workers;
-    const nq = Math.max(1, op.nq);
-    const indices = Array.from({ length: nq }, (_, i) => (start + i) % this.nQueries);
-    const bytes = this.cache[opIndex].get(start) ?? this.searchBytes(opIndex, op, start);
-    const sampled = indices.flatMap((q, position) => (this.truth.has(q) ? [{ position, ids: this.truth.get(q)! }] : []));
-    return { op: 'search', method: 'Search', bytes, sampled: sampled.length > 0 ? sampled : null, topK: op.topK, nq };
+    return this.cache[opIndex].get(start) ?? this.searchBytes(opIndex, op, start);
   }
 
-  private searchBytes(opIndex: number, op: SearchOp, start: number): Buffer {
-    const indices = Array.from({ length: Math.max(1, op.nq) }, (_, i) => (start + i) % this.nQueries);
+  private searchBytes(opIndex: number, op: SearchOp, start: number): PreparedRequest {
+    const nq = Math.max(1, op.nq);
+    const indices = Array.from({ length: nq }, (_, i) => (start + i) % this.nQueries);
     const bytes = encodeSearchRequest(this.target, op, indices.map((i) => this.vector(i)), this.task.info);
-    this.cache[opIndex].set(start, bytes);
-    return bytes;
+    const sampled = indices.flatMap((q, position) => (this.truth.has(q) ? [{ position, ids: this.truth.get(q)! }] : []));
+    const request: PreparedRequest = { op: 'search', method: 'Search', bytes, sampled: sampled.length > 0 ? sampled : null, topK: op.topK, nq };
+    this.cache[opIndex].set(start, request);
+    return request;
   }
 
   private query(opIndex: number, op: QueryOp): PreparedRequest {
     const cached = this.cache[opIndex].get(0);
-    if (cached) return { op: 'query', method: 'Query', bytes: cached, sampled: null, topK: 0, nq: 0 };
-    const expr = this.queryExpr(op);
-    const bytes = encodeQueryRequest(this.target, expr, op);
-    if (op.expr !== 'ids') this.cache[opIndex].set(0, bytes);
-    return { op: 'query', method: 'Query', bytes, sampled: null, topK: 0, nq: 0 };
+    if (cached) return cached;
+    const request: PreparedRequest = { op: 'query', method: 'Query', bytes: encodeQueryRequest(this.target, this.queryExpr(op), op), sampled: null, topK: 0, nq: 0 };
+    if (op.expr !== 'ids') this.cache[opIndex].set(0, request);
+    return request;
   }
 
   private queryExpr(op: QueryOp): string {
@@ -107,10 +107,11 @@ export class RequestSource {
 
   judge(request: PreparedRequest, reply: Buffer): Judgement {
     if (request.method === 'Query') {
-      const decoded = decodeQueryReply(reply);
-      return { result: decoded.success ? { outcome: 'ok' } : { outcome: 'error', kind: 'server_error' }, recall: [] };
+      const gist = scanQueryReply(reply);
+      return { result: gist.success ? { outcome: 'ok' } : { outcome: 'error', kind: 'server_error' }, recall: [] };
     }
-    const decoded = decodeSearchReply(reply, this.task.collection.pkField, request.sampled !== null);
+    // only recall-sampled queries need the hit ids, and with them the full decode
+    const decoded = request.sampled !== null ? decodeSearchReply(reply, this.task.collection.pkField, true) : { ...scanSearchReply(reply), ids: null };
     if (!decoded.success) return { result: { outcome: 'error', kind: 'server_error' }, recall: [] };
     const expected = Math.min(request.topK, this.task.collection.rows);
     const short = decoded.topks.length < request.nq || decoded.topks.some((hits) => hits < expected);
