@@ -1,16 +1,8 @@
 // Seeded latency distributions (ms) and exact percentiles from raw samples, for the accuracy benches.
 
-/** mulberry32: small, fast, reproducible */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../dist/random.js';
+
+export { seededRandom };
 
 export const DISTRIBUTIONS = {
   /** uniform in [1, 20) ms */
