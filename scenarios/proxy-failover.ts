@@ -7,7 +7,7 @@ export default defineScenario({
   collection: { name: 'bench_proxy_failover', dim: 128, index: { type: 'IVF_FLAT', params: { nlist: 1024 } }, replicas: 2 },
   ingest: { rows: 100_000, batchSize: 5000, vectors: { random: { seed: 42, distribution: 'clustered' } } },
   phases: [
-    { name: 'steady', duration: '60s', concurrency: 10, operations: [{ search: { topK: 10, params: { nprobe: 32 } } }] },
+    { name: 'steady', duration: '60s', concurrency: 10, operations: [{ search: { topK: 10, params: { nprobe: 8 } } }] },
   ],
   faults: [{ at: '20s', action: 'kill', target: { role: 'proxy', pick: 'one' } }],
   slo: { downtime: '<5s', 'search.p99': '<200ms', count: 'exact' },

@@ -7,7 +7,7 @@ export default defineScenario({
   collection: { name: 'bench_qn_single_replica', dim: 128, index: { type: 'IVF_FLAT', params: { nlist: 1024 } }, replicas: 1 },
   ingest: { rows: 100_000, batchSize: 5000, vectors: { random: { seed: 42, distribution: 'clustered' } } },
   phases: [
-    { name: 'steady', duration: '90s', concurrency: 10, timeout: '5s', operations: [{ search: { topK: 10, params: { nprobe: 32 } } }] },
+    { name: 'steady', duration: '90s', concurrency: 10, timeout: '5s', operations: [{ search: { topK: 10, params: { nprobe: 8 } } }] },
   ],
   faults: [{ at: '20s', action: 'kill', target: { role: 'querynode', pick: 'one' } }],
   // The outage is expected: the gate is that service comes back within detection + reload time and no rows are lost.

@@ -7,7 +7,7 @@ export default defineScenario({
   collection: { name: 'bench_rolling', dim: 128, index: { type: 'IVF_FLAT', params: { nlist: 1024 } }, replicas: 2 },
   ingest: { rows: 100_000, batchSize: 5000, vectors: { random: { seed: 42, distribution: 'clustered' } } },
   phases: [
-    { name: 'steady', duration: '80s', concurrency: 10, operations: [{ search: { topK: 10, params: { nprobe: 32 } } }] },
+    { name: 'steady', duration: '80s', concurrency: 10, operations: [{ search: { topK: 10, params: { nprobe: 8 } } }] },
   ],
   // Names as the local cluster reports them; for Docker or Kubernetes use the container or pod names.
   faults: [

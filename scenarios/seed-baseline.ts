@@ -3,7 +3,7 @@ import { defineScenario } from 'milvus-bench';
 
 export default defineScenario({
   name: 'seed-baseline',
-  description: '100k × 128 clustered vectors, IVF_FLAT (nlist 1024, nprobe 32): 1000 searches at 10 concurrent.',
+  description: '100k × 128 clustered vectors, IVF_FLAT (nlist 1024, nprobe 8): 1000 searches at 10 concurrent.',
   collection: {
     name: 'bench_seed_baseline',
     dim: 128,
@@ -18,7 +18,7 @@ export default defineScenario({
       duration: '2m',
       concurrency: 10,
       maxRequests: 1000,
-      operations: [{ search: { nq: 1, topK: 10, params: { nprobe: 32 } } }],
+      operations: [{ search: { nq: 1, topK: 10, params: { nprobe: 8 } } }],
     },
   ],
   slo: { 'search.p99': '<100ms', 'search.errorRate': '==0', count: 'exact' },

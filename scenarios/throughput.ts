@@ -7,7 +7,7 @@ export default defineScenario({
   collection: { name: 'bench_throughput', dim: 128, index: { type: 'IVF_FLAT', params: { nlist: 256 } } },
   ingest: { rows: 50_000, batchSize: 5000, vectors: { random: { seed: 11, distribution: 'clustered' } } },
   phases: [
-    { name: 'warmup', duration: '10s', rate: 100, operations: [{ search: { topK: 10, params: { nprobe: 16 } } }] },
+    { name: 'warmup', duration: '10s', rate: 100, operations: [{ search: { topK: 10, params: { nprobe: 8 } } }] },
     {
       name: 'ramp',
       duration: '60s',
@@ -15,7 +15,7 @@ export default defineScenario({
       rampTo: 1500,
       maxInFlight: 512,
       timeout: '2s',
-      operations: [{ search: { topK: 10, params: { nprobe: 16 } } }],
+      operations: [{ search: { topK: 10, params: { nprobe: 8 } } }],
     },
   ],
   slo: { 'ramp.search.p99': '<250ms', 'search.errorRate': '<1%', 'warmup.search.p99': '<100ms' },

@@ -20,18 +20,31 @@ export class RemoteError extends Error {
   }
 }
 
+/** A replacer runs per value; most headers have no bigint, so try without one first (JSON throws on a bigint). */
+function stringifyHeader(header: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(header);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(header, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  }
+}
+
 export function encodeFrame(frame: Frame): Buffer {
-  const json = Buffer.from(JSON.stringify(frame.header, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+  const json = Buffer.from(stringifyHeader(frame.header));
   const head = Buffer.alloc(4);
   head.writeUInt32LE(json.length, 0);
   return Buffer.concat(frame.body ? [head, json, frame.body] : [head, json]);
 }
 
+const BIGINT_TEXT = /"-?\d+n"/;
+const reviveBigInt = (_k: string, v: unknown): unknown => (typeof v === 'string' && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v);
+
 export function decodeFrame(bytes: Buffer): Frame {
   const length = bytes.readUInt32LE(0);
-  const header = JSON.parse(bytes.subarray(4, 4 + length).toString(), (_k, v: unknown) =>
-    typeof v === 'string' && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v,
-  ) as Record<string, unknown>;
+  const json = bytes.subarray(4, 4 + length).toString();
+  // The reviver runs per value: only headers that carry an encoded bigint pay for it (search replies do not).
+  const header = (BIGINT_TEXT.test(json) ? JSON.parse(json, reviveBigInt) : JSON.parse(json)) as Record<string, unknown>;
   const body = bytes.length > 4 + length ? bytes.subarray(4 + length) : undefined;
   return body ? { header, body } : { header };
 }
