@@ -94,14 +94,5 @@ export class TopK {
   }
 }
 
-/** Deterministic PRNG (mulberry32) in [0, 1): k-means sampling and seeded test / bench data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Deterministic PRNG in [0, 1): k-means sampling and seeded test / bench data. */
+export { seededRandom } from '../../random.js';
