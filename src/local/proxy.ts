@@ -28,6 +28,11 @@ export async function startProxy(options: ComponentOptions, metrics: ComponentMe
       throw new RemoteError('unsupported', `${method} is not supported by the local cluster`);
     });
     implementation[method] = (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      // After a freeze, the socket holds both the calls that queued up and the clients' cancellations of most of them;
+      // grpc-timeout is relative, so those calls look fresh. One macrotask lets the buffered cancellations land first.
+      if (method === 'Search' || method === 'Query') setImmediate(handle);
+      else handle();
+      function handle(): void {
       const started = performance.now();
       const callDeadline = call.getDeadline();
       const deadline = callDeadline instanceof Date ? callDeadline.getTime() : Number.isFinite(callDeadline) && callDeadline > 0 ? Number(callDeadline) : Date.now() + 30_000;
@@ -61,6 +66,7 @@ export async function startProxy(options: ComponentOptions, metrics: ComponentMe
           callback(null, returnsStatus ? status : { status });
         },
       );
+      }
     };
   }
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024 });
