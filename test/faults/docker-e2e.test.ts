@@ -8,16 +8,13 @@ import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/report/index.js';
 import { runCli, scratchDir, writeFile } from '../cli/harness.js';
+import { DOCKER_SOCKET, dockerSkipReason, TEST_IMAGE } from '../support/docker-engine.js';
 
 const PORT = 19880;
 const PROJECT = 'milvus-bench-local';
-const IMAGE = process.env.MILVUS_BENCH_TEST_IMAGE ?? 'milvus-bench-busybox:test';
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-const engine = await docker.ping().then(
-  () => docker.getImage(IMAGE).inspect().then(() => null, () => `image ${IMAGE} is missing (run scripts/docker-test-env.sh)`),
-  (error: Error) => `no Docker Engine answers at /var/run/docker.sock (${error.message}); run scripts/docker-test-env.sh as root`,
-);
-if (engine) console.warn(`SKIPPED test/faults/docker-e2e.test.ts: ${engine}`);
+const IMAGE = TEST_IMAGE;
+const docker = new Docker({ socketPath: DOCKER_SOCKET });
+const engine = await dockerSkipReason(docker, 'test/faults/docker-e2e.test.ts');
 
 const dir = scratchDir('docker-faults');
 const projectContainers = () => docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${PROJECT}`, `io.milvus-bench.local.data-dir=${join(dir, '.milvus-bench/local')}`] } });

@@ -8,16 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { runCli } from '../cli/harness.js';
 import { countRows, localApi, prepareCollection, sdkClient, tempDataDir } from './fixture.js';
+import { DOCKER_SOCKET, dockerSkipReason, TEST_IMAGE } from '../support/docker-engine.js';
 
 const PORT = 19871;
 const PROJECT = 'mb-test-docker-runtime';
-const IMAGE = process.env.MILVUS_BENCH_TEST_IMAGE ?? 'milvus-bench-busybox:test';
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-const engine = await docker.ping().then(
-  () => docker.getImage(IMAGE).inspect().then(() => null, () => `image ${IMAGE} is missing (run scripts/docker-test-env.sh)`),
-  (error: Error) => `no Docker Engine answers at /var/run/docker.sock (${error.message}); run scripts/docker-test-env.sh as root`,
-);
-if (engine) console.warn(`SKIPPED test/local/docker-runtime.test.ts: ${engine}`);
+const IMAGE = TEST_IMAGE;
+const docker = new Docker({ socketPath: DOCKER_SOCKET });
+const engine = await dockerSkipReason(docker, 'test/local/docker-runtime.test.ts');
 
 const dir = tempDataDir('docker');
 const dataDir = join(dir, 'data');
