@@ -4,6 +4,7 @@ import type { IntervalPoint } from '../metrics/types.js';
 import type { PhaseResult, RunResult } from './result.js';
 import { COMPARED_METRICS, type ComparedMetric, type RegressionBudgets } from './budgets.js';
 import { decodeHistogram } from './histogram.js';
+import { percentilesOf } from '../metrics/index.js';
 import { mannWhitney } from './significance.js';
 
 export type ComparisonVerdict = 'regressed' | 'worse within budget' | 'improved' | 'no significant change' | 'not comparable';
@@ -98,12 +99,8 @@ function phaseValue(phase: PhaseResult, metric: ComparedMetric): number | null {
   if (metric === 'qps') return phase.qps;
   if (metric === 'errorRate') return phase.errorRate;
   const histogram = decodeHistogram(phase.histogram);
-  if (histogram && histogram.totalCount > 0) {
-    if (metric === 'max') return histogram.maxValue / 1000;
-    const percentile = { p50: 50, p95: 95, p99: 99, p999: 99.9 }[metric];
-    return histogram.getValueAtPercentile(percentile) / 1000;
-  }
-  return phase.latency?.[metric] ?? null;
+  const fromHistogram = histogram ? percentilesOf(histogram) : null;
+  return (fromHistogram ?? phase.latency)?.[metric] ?? null;
 }
 
 // Intervals carry p50/p95/p99/max only; p99.9 is judged on the per-interval max, the nearest tail figure.

@@ -1,14 +1,15 @@
 // Reads the encoded HDR histograms of result.json (microseconds) back into latency-by-percentile curves (ms).
-import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from '../metrics/index.js';
+import { decodeHistogram as decodeEncoded } from '../metrics/index.js';
 
 /** Points of the percentile axis: 1/(1−p) from 1 to 10^6 in 20 steps a decade (p = 0 … 99.9999%),
  * plus the exact points of p50 (2) and p95 (20) so the curve passes through the figures of the tables. */
 export const PERCENTILE_AXIS: number[] = [...Array.from({ length: 121 }, (_, k) => 10 ** (k / 20)), 2, 20].sort((a, b) => a - b);
 
-export function decodeHistogram(encoded: string | null | undefined): hdr.Histogram | null {
+export function decodeHistogram(encoded: string | null | undefined): Histogram | null {
   if (!encoded) return null;
   try {
-    return hdr.decodeFromCompressedBase64(encoded);
+    return decodeEncoded(encoded);
   } catch {
     return null; // a damaged histogram must not stop the rest of the report
   }
