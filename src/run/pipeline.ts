@@ -133,8 +133,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
         signal: abort.signal,
       },
     );
-    runner?.stop();
-    await runner?.revertAll();
+    await runner?.revertAll(); // also cancels occurrences not yet injected
     result.interrupted ||= load.interrupted;
     // backend recovery (replacement ready / container healthy) is observed in the background; give it a bounded moment
     if (!result.interrupted) await runner?.settle(10_000);
@@ -155,10 +154,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
   } finally {
     removeHandlers();
     result.serverMetrics = (await serverScraper?.stop({ loadStartEpochMs: load?.loadStartEpochMs }).catch(() => [])) ?? [];
-    if (runner) {
-      runner.stop();
-      await runner.revertAll();
-    }
+    await runner?.revertAll();
     await connection?.close().catch(() => {});
     await backend?.close().catch(() => {});
     await target?.release().catch((error: unknown) => ui.log(`could not stop the local cluster: ${String(error)}`));
