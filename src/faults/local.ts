@@ -78,8 +78,7 @@ export class LocalFaultBackend extends CandidateBackend {
     return { action: spec.action, targets, revertState: state, manualRevert, needsRevert };
   }
 
-  /** Signals the pid resolved at pick time: asking the cluster for its status first would wait on the health check
-   * of a paused component and delay the signal by that check's timeout. */
+  /** Signals the pid resolved at pick time, so a revert resumes exactly the process that was paused. */
   private async signal(name: string, pid: number | undefined, signal: NodeJS.Signals): Promise<void> {
     if (pid !== undefined && Number.isInteger(pid) && pid > 0) {
       process.kill(pid, signal);

@@ -166,33 +166,33 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
-async function requireCluster(dataDir: string): Promise<{ status: LocalClusterStatus; record: ClusterRecord }> {
-  const status = await findLocalCluster(dataDir);
+/** The running cluster's record, without health checks: looking up a pid or the control port must not wait on a
+ * paused component's /healthz (a SIGCONT or `local stop` would otherwise be delayed by the check's timeout). */
+async function requireCluster(dataDir: string): Promise<ClusterRecord> {
   const record = await readJsonFile<ClusterRecord>(clusterFile(resolve(dataDir)));
-  if (!status || !record) throw notRunning(dataDir);
-  return { status, record };
+  if (!record || (!pidAlive(record.supervisorPid) && !record.components.some((c) => pidAlive(c.pid)))) throw notRunning(dataDir);
+  return record;
 }
 
 function notRunning(dataDir: string): TargetError {
   return new TargetError(`no local cluster is running in ${resolve(dataDir)} (start one with \`milvus-bench local up\`)`);
 }
 
-function componentNamed(status: LocalClusterStatus, name: string): LocalComponentStatus {
-  const component = status.components.find((c) => c.name === name);
-  if (!component) throw new UsageError(`unknown component "${name}" (known: ${status.components.map((c) => c.name).join(', ')})`);
+function componentNamed<T extends { name: string }>(components: T[], name: string): T {
+  const component = components.find((c) => c.name === name);
+  if (!component) throw new UsageError(`unknown component "${name}" (known: ${components.map((c) => c.name).join(', ')})`);
   return component;
 }
 
 export async function signalComponent(dataDir: string, name: string, signal: NodeJS.Signals): Promise<void> {
-  const { status } = await requireCluster(dataDir);
-  const component = componentNamed(status, name);
-  if (!component.pid) throw new TargetError(`${name} is not running`);
-  process.kill(component.pid, signal);
+  const component = componentNamed((await requireCluster(dataDir)).components, name);
+  if (!pidAlive(component.pid)) throw new TargetError(`${name} is not running`);
+  process.kill(component.pid!, signal);
 }
 
 async function control(dataDir: string, action: string, name: string): Promise<void> {
-  const { status, record } = await requireCluster(dataDir);
-  componentNamed(status, name);
+  const record = await requireCluster(dataDir);
+  componentNamed(record.components, name);
   const response = await fetch(`http://127.0.0.1:${record.controlPort}/${action}/${encodeURIComponent(name)}`, { method: 'POST', signal: AbortSignal.timeout(15_000) }).catch((error: Error) => {
     throw new TargetError(`local cluster supervisor (pid ${record.supervisorPid}) is not reachable: ${error.message}`);
   });
@@ -209,7 +209,7 @@ export async function waitComponentReady(dataDir: string, name: string, timeoutM
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await findLocalCluster(dataDir);
-    const component = status ? componentNamed(status, name) : undefined;
+    const component = status ? componentNamed(status.components, name) : undefined;
     if (component?.ready) return Date.now();
     if (Date.now() >= deadline) throw new TargetError(`${name} did not become ready within ${timeoutMs} ms`);
     await sleep(POLL_MS);
