@@ -37,6 +37,13 @@ export class TargetError extends ExitError {
   }
 }
 
+/** The tool's own books do not balance (a violated outcome sum): its figures cannot be trusted, exit 4. */
+export class AccountingError extends ExitError {
+  constructor(readonly violations: string[]) {
+    super(`measurement error, the counts do not add up: ${violations.join('; ')}`, ExitCode.targetFailed);
+  }
+}
+
 /** One or more SLOs breached: exit 3. */
 export class SloBreachError extends ExitError {
   constructor(message: string) {

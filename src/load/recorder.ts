@@ -1,14 +1,16 @@
 // Worker-side bookkeeping for one phase: counters, HDR histograms per operation, outcome runs and the
-// time-series bucket that is streamed to the main thread whenever it closes.
+// time-series bucket that is streamed to the main thread whenever it closes. At the end the worker checks
+// its own books (MEASUREMENT.md "Request outcomes") and reports every sum that does not hold.
 import type { MessagePort } from 'node:worker_threads';
 import type { Counters, ErrorKind, Histogram, IntervalSnapshot, OutcomeRun, WorkerPhaseResult } from '../metrics/index.js';
-import { createHistogram, emptyCounters, encodeHistogram, recordMs } from '../metrics/index.js';
+import { addCounters, completions, counterViolations, createHistogram, emptyCounters, encodeHistogram, recordMs, sumViolations } from '../metrics/index.js';
 
-export type RequestOutcome = { outcome: 'ok' } | { outcome: 'timeout' } | { outcome: 'error'; kind: ErrorKind };
+export type RequestOutcome = { outcome: 'ok' } | { outcome: 'timeout' } | { outcome: 'error'; kind: ErrorKind } | { outcome: 'abandoned' };
 
 interface OperationStats {
   counters: Counters;
   latency: Histogram;
+  okLatency: Histogram;
   service: Histogram;
 }
 
@@ -20,10 +22,10 @@ export interface RecorderOptions {
   port: MessagePort;
 }
 
-function count(counters: Counters, result: RequestOutcome): void {
-  counters.sent++;
+function countEnd(counters: Counters, result: RequestOutcome): void {
   if (result.outcome === 'ok') counters.ok++;
   else if (result.outcome === 'timeout') counters.timeouts++;
+  else if (result.outcome === 'abandoned') counters.abandoned++;
   else {
     counters.errors++;
     counters.errorsByKind[result.kind] = (counters.errorsByKind[result.kind] ?? 0) + 1;
@@ -36,11 +38,18 @@ export class PhaseRecorder {
   private bucketIndex: number;
   private bucketCounters = emptyCounters();
   private readonly bucketHistogram = createHistogram();
+  private readonly bucketOkHistogram = createHistogram();
+  private bucketRecall = { sum: 0, count: 0 };
   private bucketInFlightMax = 0;
+  /** what the posted snapshots added up to, checked against the totals at the end */
+  private readonly postedSum = emptyCounters();
   private closedRuns: OutcomeRun[] = [];
   private run: OutcomeRun | null = null;
   private recall = { sum: 0, count: 0 };
   private snapshotsPosted = 0;
+  private schedulingEndMs: number | null = null;
+  private readonly measured = { completions: 0, ok: 0 };
+  private readonly drain = { completions: 0, ok: 0 };
   inFlight = 0;
 
   constructor(private readonly options: RecorderOptions, private readonly startMs: number) {
@@ -54,13 +63,21 @@ export class PhaseRecorder {
   private operation(name: string): OperationStats {
     let stats = this.operations.get(name);
     if (!stats) {
-      stats = { counters: emptyCounters(), latency: createHistogram(), service: createHistogram() };
+      stats = { counters: emptyCounters(), latency: createHistogram(), okLatency: createHistogram(), service: createHistogram() };
       this.operations.set(name, stats);
     }
     return stats;
   }
 
-  requestSent(): void {
+  private countAll(op: string, apply: (counters: Counters) => void): void {
+    apply(this.totals);
+    apply(this.operation(op).counters);
+    apply(this.bucketCounters);
+  }
+
+  requestSent(op: string, atMs: number): void {
+    this.advance(atMs);
+    this.countAll(op, (c) => (c.scheduled++, c.sent++));
     this.inFlight++;
     if (this.inFlight > this.bucketInFlightMax) this.bucketInFlightMax = this.inFlight;
   }
@@ -69,31 +86,41 @@ export class PhaseRecorder {
   requestEnded(op: string, result: RequestOutcome, intendedMs: number, sentMs: number, endMs: number): void {
     this.inFlight--;
     this.advance(endMs);
+    this.countAll(op, (c) => countEnd(c, result));
+    if (result.outcome === 'abandoned') return; // the tool cut it short: no latency, no evidence about the service
     const stats = this.operation(op);
-    count(this.totals, result);
-    count(stats.counters, result);
-    count(this.bucketCounters, result);
+    const ok = result.outcome === 'ok';
     recordMs(this.bucketHistogram, endMs - intendedMs);
-    if (result.outcome === 'ok') {
-      recordMs(stats.latency, endMs - intendedMs);
-      recordMs(stats.service, endMs - sentMs);
+    recordMs(stats.latency, endMs - intendedMs);
+    recordMs(stats.service, endMs - sentMs);
+    if (ok) {
+      recordMs(this.bucketOkHistogram, endMs - intendedMs);
+      recordMs(stats.okLatency, endMs - intendedMs);
     }
+    const window = this.schedulingEndMs !== null && endMs > this.schedulingEndMs ? this.drain : this.measured;
+    window.completions++;
+    if (ok) window.ok++;
     // A failure is placed where the request met the outage (its send time), a success where it proved the service
     // back (its completion): otherwise an outage seen through timeouts would be measured short by one timeout.
-    const ok = result.outcome === 'ok';
     this.recordRun(ok, ok ? endMs : sentMs);
   }
 
   dropped(op: string, atMs: number): void {
     this.advance(atMs);
-    this.totals.dropped++;
-    this.operation(op).counters.dropped++;
-    this.bucketCounters.dropped++;
+    this.countAll(op, (c) => (c.scheduled++, c.dropped++));
+  }
+
+  /** nothing new is scheduled from now on: later completions are the drain */
+  schedulingEnded(atMs: number): void {
+    this.schedulingEndMs ??= atMs;
   }
 
   recallOf(hits: number, k: number): void {
-    this.recall.sum += k > 0 ? hits / k : 0;
+    const value = k > 0 ? hits / k : 0;
+    this.recall.sum += value;
     this.recall.count++;
+    this.bucketRecall.sum += value;
+    this.bucketRecall.count++;
   }
 
   private recordRun(ok: boolean, atMs: number): void {
@@ -110,59 +137,87 @@ export class PhaseRecorder {
   advance(nowMs: number): void {
     const current = this.bucketOf(nowMs);
     while (this.bucketIndex < current) {
-      this.flushBucket();
+      this.flushBucket(this.bucketStartMs(this.bucketIndex + 1));
       this.bucketIndex++;
     }
   }
 
   /** ms until the current bucket closes */
   msToBucketEnd(nowMs: number): number {
-    const end = this.options.loadStartEpochMs + (this.bucketIndex + 1) * this.options.intervalMs;
-    return Math.max(1, end - nowMs);
+    return Math.max(1, this.bucketStartMs(this.bucketIndex + 1) - nowMs);
   }
 
-  private flushBucket(): void {
+  private bucketStartMs(index: number): number {
+    return this.options.loadStartEpochMs + index * this.options.intervalMs;
+  }
+
+  private flushBucket(spanEndMs: number): void {
     const runs = this.closedRuns;
     if (this.run) runs.push(this.run);
     this.closedRuns = [];
     this.run = null;
+    const startMs = this.bucketStartMs(this.bucketIndex);
     const snapshot: IntervalSnapshot = {
       phase: this.options.phase,
       workerId: this.options.workerId,
-      startMs: this.options.loadStartEpochMs + this.bucketIndex * this.options.intervalMs,
+      startMs,
+      spanStartMs: Math.max(startMs, this.startMs),
+      spanEndMs,
       counters: this.bucketCounters,
       histogram: encodeHistogram(this.bucketHistogram),
+      okHistogram: encodeHistogram(this.bucketOkHistogram),
       inFlightMax: this.bucketInFlightMax,
       runs,
+      ...(this.bucketRecall.count > 0 ? { recall: this.bucketRecall } : {}),
     };
     this.options.port.postMessage(snapshot);
     this.snapshotsPosted++;
+    addCounters(this.postedSum, this.bucketCounters);
     this.bucketCounters = emptyCounters();
+    this.bucketRecall = { sum: 0, count: 0 };
     this.bucketHistogram.reset();
+    this.bucketOkHistogram.reset();
     this.bucketInFlightMax = this.inFlight;
   }
 
+  /** every sum this worker's figures must satisfy; strings name the counters that disagree */
+  private accountingErrors(): string[] {
+    const label = `phase ${this.options.phase}, worker ${this.options.workerId}`;
+    const problems = counterViolations(this.totals, label);
+    const ops = [...this.operations.entries()];
+    for (const [name, stats] of ops) problems.push(...counterViolations(stats.counters, `${label}, ${name}`));
+    problems.push(...sumViolations(this.totals, ops.map(([, s]) => s.counters), `${label}: operations vs phase`));
+    problems.push(...sumViolations(this.totals, [this.postedSum], `${label}: interval series vs phase`));
+    const histogramCount = ops.reduce((sum, [, s]) => sum + s.latency.totalCount, 0);
+    const okHistogramCount = ops.reduce((sum, [, s]) => sum + s.okLatency.totalCount, 0);
+    if (histogramCount !== completions(this.totals)) problems.push(`${label}: latency histogram count ${histogramCount} ≠ ok + error + timeout ${completions(this.totals)}`);
+    if (okHistogramCount !== this.totals.ok) problems.push(`${label}: ok latency histogram count ${okHistogramCount} ≠ ok ${this.totals.ok}`);
+    return problems;
+  }
+
+  /** `endMs`: the worker is done; a request still in flight now is abandoned (it never ended) */
   finish(endMs: number): WorkerPhaseResult {
+    this.schedulingEnded(endMs);
+    // a call whose callback never came: close its books as abandoned rather than leave sent unbalanced
+    while (this.inFlight > 0) this.requestEnded(this.operations.keys().next().value ?? 'search', { outcome: 'abandoned' }, endMs, endMs, endMs);
     this.advance(endMs);
-    this.flushBucket();
-    const latency: Record<string, string> = {};
-    const service: Record<string, string> = {};
-    const perOpCounters: Record<string, Counters> = {};
-    for (const [name, stats] of this.operations) {
-      latency[name] = encodeHistogram(stats.latency);
-      service[name] = encodeHistogram(stats.service);
-      perOpCounters[name] = stats.counters;
-    }
+    this.flushBucket(endMs);
+    const encode = (pick: (s: OperationStats) => Histogram) => Object.fromEntries([...this.operations].map(([name, s]) => [name, encodeHistogram(pick(s))]));
     return {
       phase: this.options.phase,
       workerId: this.options.workerId,
       startMs: this.startMs,
       endMs,
+      schedulingEndMs: this.schedulingEndMs ?? endMs,
       counters: this.totals,
-      latency,
-      service,
-      perOpCounters,
+      latency: encode((s) => s.latency),
+      okLatency: encode((s) => s.okLatency),
+      service: encode((s) => s.service),
+      perOpCounters: Object.fromEntries([...this.operations].map(([name, s]) => [name, s.counters])),
       snapshots: this.snapshotsPosted,
+      measured: this.measured,
+      drain: this.drain,
+      accountingErrors: this.accountingErrors(),
       ...(this.recall.count > 0 ? { recall: this.recall } : {}),
     };
   }

@@ -5,21 +5,22 @@ import type { MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
-import { TargetError } from '../errors.js';
+import { AccountingError, TargetError } from '../errors.js';
 import type { IntervalSnapshot, WorkerPhaseResult } from '../metrics/index.js';
-import { IntervalMerger } from '../metrics/index.js';
+import { IntervalMerger, seriesCounters } from '../metrics/index.js';
 import type { PhaseResult } from '../report/index.js';
 import type { Phase } from '../scenario/index.js';
 import { MilvusChannel } from './channel.js';
 import { decodeDescribeCollection, describeCollectionRequest } from './protocol.js';
 import type { CollectionInfo } from './protocol.js';
-import { summarizePhase, summarizeTotal } from './summary.js';
+import { phaseAccounting, summarizePhase, summarizeTotal } from './summary.js';
 import type { ControlMessage, LoadHooks, LoadOutcome, LoadPlan, PhaseTask, ReadyMessage } from './types.js';
 import { validatePlan } from './validate.js';
 
 const DESCRIBE_TIMEOUT_MS = 10_000;
-/** how long to wait for snapshots still in a port after a worker returned */
-const SNAPSHOT_GRACE_MS = 1_000;
+/** how long to wait for snapshots still in a port after a worker returned; a snapshot still missing then is an
+ * accounting error (exit 4), never a silently shorter series */
+const SNAPSHOT_GRACE_MS = 10_000;
 const WORKER_URL = new URL('./worker.js', import.meta.url).href;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -72,15 +73,17 @@ interface PhaseContext {
 function drained(received: () => number, count: number): Promise<void> {
   const deadline = Date.now() + SNAPSHOT_GRACE_MS;
   return new Promise((resolve) => {
-    const check = () => (received() >= count || Date.now() > deadline ? resolve() : setTimeout(check, 5));
+    const check = () => (received() >= count || Date.now() > deadline ? resolve() : void setTimeout(check, 5));
     check();
   });
 }
 
+/** `measured: false` is the warm-up: it runs like a phase but starts no clock and adds nothing to the series */
 async function runPhase(
   phase: Phase,
   context: PhaseContext,
   onStart: () => void,
+  measured = true,
 ): Promise<{ result: PhaseResult; workers: WorkerPhaseResult[] }> {
   const { plan, pool, clock } = context;
   const workers = phase.mode === 'closed' ? Math.min(plan.workers, phase.concurrency) : plan.workers;
@@ -95,13 +98,13 @@ async function runPhase(
       // every worker is connected and has built its requests: the phase clock starts now for all of them
       if (++ready === workers) {
         phaseStartEpochMs = now();
-        send({ type: 'start', phaseStartEpochMs, loadStartEpochMs: clock.start(phaseStartEpochMs) });
+        send({ type: 'start', phaseStartEpochMs, loadStartEpochMs: measured ? clock.start(phaseStartEpochMs) : phaseStartEpochMs });
         onStart();
       }
       return;
     }
     received[workerId]++;
-    clock.merger?.add(message, workers);
+    if (measured) clock.merger?.add(message, workers);
   };
   context.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -124,17 +127,31 @@ async function runPhase(
       return pool.run(task, { transferList: [port2] }) as Promise<WorkerPhaseResult>;
     });
     if (context.signal?.aborted) stop();
-    const results = await Promise.all(runs).catch((error: unknown) => {
+    const results = await Promise.all(runs).catch((error: unknown): never => {
       stop();
       throw new TargetError(`load: a worker failed in phase ${phase.name}: ${error instanceof Error ? error.message : String(error)}`);
     });
     await Promise.all(results.map((r, i) => drained(() => received[i], r.snapshots ?? 0)));
-    clock.merger?.flush(phase.name);
-    return { result: summarizePhase(phase, results, clock.startEpochMs ?? phaseStartEpochMs, phaseStartEpochMs), workers: results };
+    const result = summarizePhase(phase, results, clock.startEpochMs ?? phaseStartEpochMs, phaseStartEpochMs);
+    if (measured && clock.merger) {
+      clock.merger.flush(phase.name);
+      const missing = results.flatMap((r, i) => (received[i] < (r.snapshots ?? 0) ? [`phase ${phase.name}, worker ${i}: ${received[i]} of ${r.snapshots} interval snapshots arrived`] : []));
+      const violations = [...missing, ...phaseAccounting(result, results, seriesCounters(clock.merger.points, phase.name))];
+      clock.merger.release(phase.name);
+      if (violations.length > 0) throw new AccountingError(violations);
+    }
+    return { result, workers: results };
   } finally {
     context.signal?.removeEventListener('abort', stop);
     for (const port of ports) port.close();
   }
+}
+
+/** the first phase's shape for `warmupMs`, unmeasured: caches, index pages and channels are warm when the clock starts */
+function warmupPhase(plan: LoadPlan): Phase | null {
+  const first = plan.phases[0];
+  if (!first || !plan.warmupMs || plan.warmupMs <= 0) return null;
+  return { ...first, name: 'warm-up', durationMs: plan.warmupMs, maxRequests: undefined };
 }
 
 /** starts every thread and loads the worker module before the clock starts */
@@ -157,6 +174,12 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks = {}): Promise<Lo
     const context: PhaseContext = { plan, info, pool, clock, signal: hooks.signal };
     const phases: PhaseResult[] = [];
     const recall = { sum: 0, count: 0 };
+    const warmup = warmupPhase(plan);
+    if (warmup && !hooks.signal?.aborted) {
+      hooks.onPhase?.(warmup.name, 'start');
+      await runPhase(warmup, context, () => {}, false);
+      hooks.onPhase?.(warmup.name, 'end');
+    }
     for (const phase of plan.phases) {
       if (hooks.signal?.aborted) break;
       const { result, workers } = await runPhase(phase, context, () => hooks.onPhase?.(phase.name, 'start'));

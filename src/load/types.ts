@@ -31,6 +31,8 @@ export interface LoadPlan extends ChannelTarget {
   /** nQueries × dim query vectors; SharedArrayBuffer-backed so workers share them without copies */
   queries: Float32Array;
   recallSample?: RecallQuery[];
+  /** unmeasured load with the first phase's shape before the first phase (ms; 0 or absent: none) */
+  warmupMs?: number;
 }
 
 export interface LoadHooks {

@@ -163,7 +163,7 @@ class PhaseRun {
       }
       this.issued++;
       const request = this.source.next();
-      if (this.recorder.inFlight >= maxInFlight) this.recorder.dropped(request.op, t);
+      if (this.recorder.inFlight >= maxInFlight) this.recorder.dropped(request.op, intended);
       else this.dispatch(request, intended);
     }
   }
@@ -175,13 +175,15 @@ class PhaseRun {
 
   private dispatch(request: PreparedRequest, intendedMs: number): void {
     const sentMs = now();
-    this.recorder.requestSent();
+    this.recorder.requestSent(request.op, sentMs);
     const call = this.channel.call(request.method, request.bytes, this.task.phase.timeoutMs, (result) => {
       this.inFlightCalls.delete(call);
       const endMs = now();
       let pauseMs = 0;
       if ('error' in result) {
-        const failure = classifyGrpcError(result.error);
+        const classified = classifyGrpcError(result.error);
+        // cancelled by our own stop(): the run ended under it, the server never answered
+        const failure = this.stopped && classified.outcome === 'error' && classified.kind === 'cancelled' ? ({ outcome: 'abandoned' } as const) : classified;
         this.recorder.requestEnded(request.op, failure, intendedMs, sentMs, endMs);
         if (failure.outcome === 'error' && failure.kind === 'unavailable') pauseMs = UNAVAILABLE_PAUSE_MS;
       } else {
@@ -210,6 +212,7 @@ class PhaseRun {
 
   private endScheduling(): void {
     this.schedulingDone = true;
+    this.recorder.schedulingEnded(Math.min(now(), this.endMs));
     this.checkFinished();
   }
 
@@ -217,6 +220,7 @@ class PhaseRun {
   private stop(): void {
     this.stopped = true;
     this.schedulingDone = true;
+    this.recorder.schedulingEnded(now());
     for (const call of [...this.inFlightCalls]) call.cancel();
     this.checkFinished();
   }

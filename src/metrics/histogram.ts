@@ -74,3 +74,16 @@ export function percentilesFromEncoded(encoded: Array<string | null | undefined>
   merged.destroy();
   return result;
 }
+
+/** how many values the encoded histograms hold together (0 for none) */
+export function countOfEncoded(encoded: Array<string | null | undefined> | string | null | undefined): number {
+  const list = Array.isArray(encoded) ? encoded : [encoded];
+  let count = 0;
+  for (const item of list) {
+    if (!item) continue;
+    const histogram = decodeHistogram(item);
+    count += histogram.totalCount;
+    histogram.destroy();
+  }
+  return count;
+}

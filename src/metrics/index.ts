@@ -10,9 +10,10 @@ export {
   mergeEncodedToString,
   percentilesOf,
   percentilesFromEncoded,
+  countOfEncoded,
 } from './histogram.js';
 export type { Histogram } from './histogram.js';
-export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance } from './counters.js';
-export { IntervalMerger, mergeSnapshots } from './timeseries.js';
+export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance, counterViolations, sumViolations, completions } from './counters.js';
+export { IntervalMerger, mergeSnapshots, seriesCounters } from './timeseries.js';
 export { computeFaultImpact, eventsInWindow, scanOutages } from './fault-impact.js';
 export type { FaultImpactInput } from './fault-impact.js';

@@ -1,42 +1,72 @@
 // Merges the workers' interval snapshots into one IntervalPoint per (phase, bucket), emitting a bucket as
-// soon as every worker of the phase has reported it so the console can print a live line.
+// soon as every worker of the phase has reported it so the console can print a live line. A snapshot that
+// arrives after its bucket was emitted is merged into that point (never dropped).
 import { addCounters, emptyCounters } from './counters.js';
 import { mergeEncoded, encodeHistogram, percentilesOf } from './histogram.js';
-import type { IntervalPoint, IntervalSnapshot, OutcomeRun } from './types.js';
-
-interface PendingBucket {
-  snapshots: IntervalSnapshot[];
-}
+import type { Counters, IntervalPoint, IntervalSnapshot, OutcomeRun } from './types.js';
 
 export function mergeSnapshots(snapshots: IntervalSnapshot[], loadStartEpochMs: number, intervalMs: number): IntervalPoint {
   const first = snapshots[0];
   const counters = snapshots.reduce((acc, s) => addCounters(acc, s.counters), emptyCounters());
   const histogram = mergeEncoded(snapshots.map((s) => s.histogram));
+  const okHistogram = mergeEncoded(snapshots.map((s) => s.okHistogram));
   const p = percentilesOf(histogram);
-  const encoded = histogram.totalCount > 0 ? encodeHistogram(histogram) : null;
+  const encode = (h: typeof histogram) => (h.totalCount > 0 ? encodeHistogram(h) : null);
+  const encoded = encode(histogram);
+  const okEncoded = encode(okHistogram);
   histogram.destroy();
+  okHistogram.destroy();
+  // the part of the bucket the phase covered: a phase's first and last buckets are partial
+  const spanStart = Math.min(...snapshots.map((s) => s.spanStartMs ?? s.startMs));
+  const spanEnd = Math.max(...snapshots.map((s) => s.spanEndMs ?? s.startMs + intervalMs));
+  const spanMs = Math.max(0, Math.min(intervalMs, spanEnd - spanStart));
+  const seconds = spanMs / 1000;
+  const recall = snapshots.reduce((acc, s) => ({ sum: acc.sum + (s.recall?.sum ?? 0), count: acc.count + (s.recall?.count ?? 0) }), { sum: 0, count: 0 });
+  const ended = counters.ok + counters.errors + counters.timeouts;
   return {
     phase: first.phase,
     tMs: Math.round(first.startMs - loadStartEpochMs),
+    spanMs,
+    partial: spanMs < intervalMs,
+    scheduled: counters.scheduled,
+    sent: counters.sent,
+    abandoned: counters.abandoned,
     ok: counters.ok,
     errors: counters.errors,
     timeouts: counters.timeouts,
     dropped: counters.dropped,
     errorsByKind: counters.errorsByKind,
-    qps: counters.ok / (intervalMs / 1000),
+    qps: seconds > 0 ? ended / seconds : 0,
+    goodput: seconds > 0 ? counters.ok / seconds : 0,
+    ...(recall.count > 0 ? { recall } : {}),
     p50: p?.p50 ?? null,
     p95: p?.p95 ?? null,
     p99: p?.p99 ?? null,
     max: p?.max ?? null,
     inFlight: snapshots.reduce((sum, s) => sum + s.inFlightMax, 0),
     histogram: encoded,
+    okHistogram: okEncoded,
   };
 }
 
+/** the counters of a phase's points added up (to check them against the phase totals) */
+export function seriesCounters(points: IntervalPoint[], phase: string): Counters {
+  const sum = emptyCounters();
+  for (const p of points) {
+    if (p.phase !== phase) continue;
+    addCounters(sum, { scheduled: p.scheduled ?? 0, sent: p.sent ?? 0, ok: p.ok, errors: p.errors, timeouts: p.timeouts, dropped: p.dropped, abandoned: p.abandoned ?? 0, errorsByKind: p.errorsByKind });
+  }
+  return sum;
+}
+
 export class IntervalMerger {
-  private readonly pending = new Map<string, PendingBucket>();
+  private readonly pending = new Map<string, IntervalSnapshot[]>();
+  /** emitted buckets: their snapshots and where their point sits in `points` */
+  private readonly emitted = new Map<string, { snapshots: IntervalSnapshot[]; index: number }>();
   readonly points: IntervalPoint[] = [];
   readonly runs: OutcomeRun[] = [];
+  /** snapshots merged into a bucket after it had been emitted */
+  late = 0;
 
   constructor(
     private readonly loadStartEpochMs: number,
@@ -48,10 +78,17 @@ export class IntervalMerger {
   add(snapshot: IntervalSnapshot, expected: number): void {
     for (const run of snapshot.runs) this.runs.push(run);
     const key = `${snapshot.phase}\u0000${snapshot.startMs}`;
-    const bucket = this.pending.get(key) ?? { snapshots: [] };
-    bucket.snapshots.push(snapshot);
+    const done = this.emitted.get(key);
+    if (done) {
+      done.snapshots.push(snapshot);
+      this.points[done.index] = mergeSnapshots(done.snapshots, this.loadStartEpochMs, this.intervalMs);
+      this.late++;
+      return;
+    }
+    const bucket = this.pending.get(key) ?? [];
+    bucket.push(snapshot);
     this.pending.set(key, bucket);
-    if (bucket.snapshots.length >= expected) this.emit(key);
+    if (bucket.length >= expected) this.emit(key);
   }
 
   /** emit every bucket still waiting (a phase ended, or a worker never reported) */
@@ -62,12 +99,18 @@ export class IntervalMerger {
   }
 
   private emit(key: string): void {
-    const bucket = this.pending.get(key);
-    if (!bucket) return;
+    const snapshots = this.pending.get(key);
+    if (!snapshots) return;
     this.pending.delete(key);
-    const point = mergeSnapshots(bucket.snapshots, this.loadStartEpochMs, this.intervalMs);
+    const point = mergeSnapshots(snapshots, this.loadStartEpochMs, this.intervalMs);
+    this.emitted.set(key, { snapshots, index: this.points.length });
     this.points.push(point);
     this.onPoint(point);
+  }
+
+  /** forget a finished phase's snapshots (its points stay); every snapshot of it has arrived */
+  release(phase: string): void {
+    for (const key of [...this.emitted.keys()]) if (key.startsWith(`${phase}\u0000`)) this.emitted.delete(key);
   }
 
   sortedRuns(): OutcomeRun[] {

@@ -1,15 +1,17 @@
 // Shapes that cross the worker → main thread boundary and end up in result.json.
 // Latencies inside histograms are microseconds; summary figures are milliseconds.
 
-/** How one request that was sent ended. Exactly one per sent request. */
-export type Outcome = 'ok' | 'error' | 'timeout';
+/** How one request the schedule asked for ended. Exactly one per scheduled request (see MEASUREMENT.md). */
+export type Outcome = 'ok' | 'error' | 'timeout' | 'dropped' | 'abandoned';
 
 /** Error kinds a load worker classifies failures into. `short_result` is a search that succeeded
  * with fewer hits than min(topK, rows) — counted as an error, not as ok. */
 export type ErrorKind = 'unavailable' | 'server_error' | 'short_result' | 'cancelled' | 'other';
 
 export interface Counters {
-  /** requests actually sent (ok + errors + timeouts) */
+  /** requests the schedule asked for: sent + dropped */
+  scheduled: number;
+  /** requests actually sent: ok + errors + timeouts + abandoned */
   sent: number;
   ok: number;
   errors: number;
@@ -17,6 +19,8 @@ export interface Counters {
   errorsByKind: Partial<Record<ErrorKind, number>>;
   /** open loop: requests whose intended start came while maxInFlight was reached; never sent */
   dropped: number;
+  /** still in flight when the run was stopped (cancelled by the tool, not answered by the server) */
+  abandoned: number;
 }
 
 /** A run of consecutive outcomes of one worker: the raw material for outage edges. */
@@ -38,8 +42,15 @@ export interface IntervalSnapshot {
   counters: Counters;
   /** corrected latency (from intended start) of requests that completed in this bucket, ok or not */
   histogram: string;
+  /** the same, successes only */
+  okHistogram: string;
   inFlightMax: number;
   runs: OutcomeRun[];
+  /** the part of the bucket the phase covered on this worker (epoch ms): shorter than intervalMs at a phase's edges */
+  spanStartMs: number;
+  spanEndMs: number;
+  /** recall@k of the recall-sampled searches that completed in this bucket */
+  recall?: { sum: number; count: number };
 }
 
 /** One worker's totals for one phase, returned when its phase task ends. */
@@ -49,15 +60,24 @@ export interface WorkerPhaseResult {
   startMs: number;
   endMs: number;
   counters: Counters;
-  /** per operation kind ('search', 'query'): corrected latency of ok requests, encoded HDR */
+  /** per operation kind ('search', 'query'): corrected latency of every ended request (ok, error, timeout), encoded HDR */
   latency: Record<string, string>;
-  /** per operation kind: service time (send → reply), encoded HDR */
+  /** per operation kind: corrected latency of ok requests */
+  okLatency: Record<string, string>;
+  /** per operation kind: service time (send → reply) of every ended request, encoded HDR */
   service: Record<string, string>;
   perOpCounters: Record<string, Counters>;
   /** recall@k of the sampled queries with known neighbours, when any were sent */
   recall?: { sum: number; count: number };
   /** interval snapshots the worker posted for this phase (the main thread waits for all of them) */
   snapshots?: number;
+  /** when scheduling ended (duration over, maxRequests reached or stopped), epoch ms: completions after it are the drain */
+  schedulingEndMs: number;
+  /** completions (ok, error, timeout) inside the measured window / after it (the drain) */
+  measured: { completions: number; ok: number };
+  drain: { completions: number; ok: number };
+  /** violated sums found by the worker itself; non-empty means its figures cannot be trusted */
+  accountingErrors: string[];
 }
 
 export interface Percentiles {
@@ -76,13 +96,24 @@ export interface IntervalPoint {
   phase: string;
   /** ms since load start */
   tMs: number;
+  /** ms of the bucket the phase really covered; shorter than the interval (and `partial`) at a phase's edges */
+  spanMs?: number;
+  partial?: boolean;
+  scheduled?: number;
+  sent?: number;
+  abandoned?: number;
   ok: number;
   errors: number;
   timeouts: number;
   dropped: number;
   errorsByKind: Partial<Record<ErrorKind, number>>;
+  /** completions (ok, error, timeout) per second of `spanMs` */
   qps: number;
-  /** ms; null when nothing completed in the bucket */
+  /** ok completions per second of `spanMs` */
+  goodput?: number;
+  /** mean recall@k of the recall-sampled searches completed in the bucket */
+  recall?: { sum: number; count: number };
+  /** ms, every ended request; null when nothing completed in the bucket */
   p50: number | null;
   p95: number | null;
   p99: number | null;
@@ -90,6 +121,8 @@ export interface IntervalPoint {
   inFlight: number;
   /** corrected latency of the bucket's completed requests, encoded HDR (µs); lets fault windows get exact percentiles */
   histogram?: string | null;
+  /** the same, successes only */
+  okHistogram?: string | null;
 }
 
 export interface OutageWindow {

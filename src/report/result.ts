@@ -32,13 +32,31 @@ export interface IngestResult {
   skipped: boolean;
 }
 
+/** Every request the schedule asked for, by how it ended (MEASUREMENT.md "Request outcomes"):
+ * scheduled = sent + dropped, sent = ok + error + timeout + abandoned. */
+export interface OutcomeCounts {
+  scheduled: number;
+  sent: number;
+  dropped: number;
+  ok: number;
+  error: number;
+  timeout: number;
+  abandoned: number;
+}
+
 export interface OperationSummary {
   counters: Counters;
-  /** corrected latency, ms */
+  counts: OutcomeCounts;
+  /** corrected latency of every ended request (ok, error, timeout), ms */
   latency: Percentiles | null;
-  /** service time, ms */
+  /** true when timeouts are in `latency`: each counts at its deadline, so the tail is a lower bound */
+  latencyLowerBound: boolean;
+  /** corrected latency of successes only, ms */
+  okLatency: Percentiles | null;
+  /** service time (send → end) of every ended request, ms */
   service: Percentiles | null;
   histogram: string | null;
+  okHistogram: string | null;
   serviceHistogram: string | null;
 }
 
@@ -52,16 +70,30 @@ export interface PhaseResult {
   targetRate?: number;
   rampTo?: number;
   counters: Counters;
-  /** ok requests per second over the phase */
+  counts: OutcomeCounts;
+  /** the measured window: phase start → end of scheduling (the drain after it is reported apart), ms */
+  windowMs: number;
+  /** completions (ok, error, timeout) per second of the measured window */
   qps: number;
-  /** sent requests per second over the phase */
+  /** ok completions per second of the measured window */
+  goodput: number;
+  /** requests that ended after scheduling stopped, and how long that took */
+  drain: { completions: number; ok: number; durationMs: number };
+  /** sent requests per second over the window */
   sendRate: number;
+  /** (error + timeout + dropped) / scheduled */
   errorRate: number;
+  /** every ended request (see OperationSummary) */
   latency: Percentiles | null;
+  latencyLowerBound: boolean;
+  okLatency: Percentiles | null;
   service: Percentiles | null;
   histogram: string | null;
+  okHistogram: string | null;
   serviceHistogram: string | null;
   operations: Record<string, OperationSummary>;
+  /** mean recall@k of the recall-sampled searches sent during the phase */
+  recall?: { value: number; queries: number };
 }
 
 export interface IntegrityResult {

@@ -125,6 +125,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
         intervalMs: scenario.metrics.intervalMs,
         queries,
         recallSample,
+        warmupMs: scenario.warmupMs,
       },
       {
         onInterval: ui.interval,

@@ -114,12 +114,18 @@ export const ScenarioSchema = z.strictObject({
   collection: CollectionSchema.prefault({}),
   ingest: IngestSchema.prefault({}),
   phases: z.array(PhaseSchema).min(1, { error: 'must list at least one phase' }),
+  /** unmeasured load (the first phase's shape) after the collection is loaded and before the first measured phase */
+  warmup: duration().default(3000),
   faults: z.array(FaultSchema).default([]),
   slo: z.record(z.string(), z.string({ error: 'must be a threshold string such as "<100ms"' })).default({}),
   verify: z
     .strictObject({
       count: z.boolean().default(true),
       recallQueries: nonNegativeInt().default(100),
+      /** primary keys looked up by query after the load; every one must be found */
+      spotChecks: nonNegativeInt().default(20),
+      /** delete this many known rows after the load and check they are gone and the count dropped by as many */
+      deleteRows: nonNegativeInt().default(0),
     })
     .prefault({}),
   metrics: z

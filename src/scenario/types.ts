@@ -137,11 +137,17 @@ export interface Scenario {
   phases: Phase[];
   faults: FaultSpec[];
   slo: SloSpec;
+  /** unmeasured load before the first measured phase (its shape is the first phase's); 0 = none */
+  warmupMs: number;
   verify: {
     /** compare count(*) with rows ingested after the load */
     count: boolean;
     /** how many queries get exact neighbours computed by the tool for recall@topK */
     recallQueries: number;
+    /** primary keys looked up by query after the load */
+    spotChecks: number;
+    /** known rows deleted after the load, then checked gone and subtracted from the expected count */
+    deleteRows: number;
   };
   metrics: {
     /** time-series bucket width, 100..60000 ms */

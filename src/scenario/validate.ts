@@ -89,6 +89,7 @@ function resolveScenario(parsed: ParsedScenario, file: string): Scenario {
     phases: parsed.phases.map(resolvePhase),
     faults: parsed.faults.map(resolveFault),
     slo: parsed.slo,
+    warmupMs: parsed.warmup,
     verify: parsed.verify,
     metrics: { intervalMs: parsed.metrics.interval, recoverySuccesses: parsed.metrics.recoverySuccesses },
     file,

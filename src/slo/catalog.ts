@@ -7,6 +7,7 @@ type LatencyStat = (typeof LATENCY_STATS)[number];
 const LOAD_STATS: Record<string, MetricKind> = {
   ...Object.fromEntries(LATENCY_STATS.map((stat) => [stat, 'time' as const])),
   qps: 'rate',
+  goodput: 'rate',
   errorRate: 'ratio',
   errors: 'count',
   timeouts: 'count',
@@ -21,7 +22,7 @@ export const OPERATION_KINDS = ['search', 'query'] as const;
 
 /** Where a key reads from. */
 export type MetricRef =
-  | { source: 'load'; phase?: string; operation?: string; stat: string }
+  | { source: 'load'; phase?: string; operation?: string; stat: string; okOnly?: boolean }
   | { source: 'global'; name: string }
   | { source: 'fault'; index?: number; stat: string };
 
@@ -44,9 +45,13 @@ export function resolveKey(key: string, context: SloContext): { ref: MetricRef; 
       return `no phase named "${phase}" (phases: ${context.phases.map((p) => p.name).join(', ')})`;
     }
   }
-  const operation = segments.length > 1 ? segments.shift() : undefined;
+  const operation = segments.length > 1 && segments[0] !== 'ok' ? segments.shift() : undefined;
+  // `ok.` narrows a latency figure to successes: search.p99 gates every ended request, search.ok.p99 successes only
+  const okOnly = segments.length > 1 && segments[0] === 'ok';
+  if (okOnly) segments.shift();
   const stat = segments.join('.');
   if (segments.length !== 1 || !(stat in LOAD_STATS)) return unknownMetric();
+  if (okOnly && !(LATENCY_STATS as readonly string[]).includes(stat)) return `"ok." applies to latency figures only (${LATENCY_STATS.join(', ')})`;
   if (operation !== undefined) {
     if (!(OPERATION_KINDS as readonly string[]).includes(operation)) return unknownMetric();
     if (PHASE_ONLY_STATS.has(stat)) return `"${stat}" is counted per phase, not per operation; use "${phase ? `${phase}.` : ''}${stat}"`;
@@ -55,7 +60,7 @@ export function resolveKey(key: string, context: SloContext): { ref: MetricRef; 
       return `no ${operation} operations run${phase ? ` in phase "${phase}"` : ''}, so this is never measured`;
     }
   }
-  return { ref: { source: 'load', stat, ...(phase ? { phase } : {}), ...(operation ? { operation } : {}) }, kind: LOAD_STATS[stat] };
+  return { ref: { source: 'load', stat, ...(phase ? { phase } : {}), ...(operation ? { operation } : {}), ...(okOnly ? { okOnly } : {}) }, kind: LOAD_STATS[stat] };
 }
 
 function resolveFaultKey(segments: string[], context: SloContext): { ref: MetricRef; kind: MetricKind } | string {
@@ -74,7 +79,7 @@ function resolveFaultKey(segments: string[], context: SloContext): { ref: Metric
 
 function unknownMetric(): string {
   return (
-    `unknown metric; use [<phase>.][search.|query.]<${Object.keys(LOAD_STATS).join('|')}>, ` +
+    `unknown metric; use [<phase>.][search.|query.][ok.]<${Object.keys(LOAD_STATS).join('|')}>, ` +
     `${Object.keys(GLOBAL_METRICS).join(', ')}, downtime, recovery or fault.[<index>.]<${Object.keys(FAULT_STATS).join('|')}>`
   );
 }
@@ -85,18 +90,27 @@ export function readMetric(result: RunResult, ref: MetricRef): number | null {
   if (ref.source === 'fault') return readFault(result, ref.index, ref.stat);
   const summary = ref.phase === undefined ? result.total : result.phases.find((p) => p.name === ref.phase) ?? null;
   if (!summary) return null;
-  if (ref.operation === undefined) return readLoad(summary, summary, ref.stat);
+  if (ref.operation === undefined) return readLoad(summary, summary, ref.stat, ref.okOnly ?? false);
   const operation = summary.operations[ref.operation];
-  return operation ? readLoad(summary, operation, ref.stat) : null;
+  return operation ? readLoad(summary, operation, ref.stat, ref.okOnly ?? false) : null;
 }
 
-function readLoad(phase: PhaseResult, summary: PhaseResult | OperationSummary, stat: string): number | null {
+/** an operation's share of the phase's measured rate: the window is measured per phase */
+function rateShare(phase: PhaseResult, summary: PhaseResult | OperationSummary, rate: number, part: (c: PhaseResult['counters']) => number): number {
+  if (summary === phase) return rate;
+  const whole = part(phase.counters);
+  return whole > 0 ? (rate * part(summary.counters)) / whole : 0;
+}
+
+function readLoad(phase: PhaseResult, summary: PhaseResult | OperationSummary, stat: string, okOnly: boolean): number | null {
   const { counters } = summary;
   switch (stat) {
     case 'qps':
-      return phase.durationMs > 0 ? counters.ok / (phase.durationMs / 1000) : null;
+      return phase.windowMs > 0 ? rateShare(phase, summary, phase.qps, (c) => c.ok + c.errors + c.timeouts) : null;
+    case 'goodput':
+      return phase.windowMs > 0 ? rateShare(phase, summary, phase.goodput, (c) => c.ok) : null;
     case 'errorRate':
-      return counters.sent > 0 ? (counters.errors + counters.timeouts) / counters.sent : null;
+      return counters.scheduled > 0 ? (counters.errors + counters.timeouts + counters.dropped) / counters.scheduled : null;
     case 'errors':
       return counters.errors;
     case 'timeouts':
@@ -105,8 +119,10 @@ function readLoad(phase: PhaseResult, summary: PhaseResult | OperationSummary, s
       return counters.dropped;
     case 'shortResults':
       return counters.errorsByKind.short_result ?? 0;
-    default:
-      return summary.latency ? summary.latency[stat as LatencyStat] : null;
+    default: {
+      const latency = okOnly ? summary.okLatency : summary.latency;
+      return latency ? latency[stat as LatencyStat] : null;
+    }
   }
 }
 

@@ -40,7 +40,7 @@ export function planFor(address: string, vectors: Float32Array, phases: Phase[],
 
 export function expectBalanced(c: Counters): void {
   const byKind = Object.values(c.errorsByKind).reduce((a, b) => a + (b ?? 0), 0);
-  if (c.sent !== c.ok + c.errors + c.timeouts || byKind !== c.errors) {
+  if (c.sent !== c.ok + c.errors + c.timeouts + c.abandoned || c.scheduled !== c.sent + c.dropped || byKind !== c.errors) {
     throw new Error(`counters do not balance: ${JSON.stringify(c)}`);
   }
 }

@@ -115,9 +115,11 @@ describe('runLoad', () => {
     expect(outcome.phases.map((p) => p.name)).toEqual(['long']);
     const c = outcome.phases[0].counters;
     expectBalanced(c);
-    expect(c.errorsByKind.cancelled).toBeGreaterThan(0);
+    // cut short by the stop, not failed by the server: abandoned, outside latency and outage evidence
+    expect(c.abandoned).toBeGreaterThan(0);
+    expect(c.errorsByKind.cancelled ?? 0).toBe(0);
     expect(c.ok).toBeGreaterThan(0);
-    expect(runsTotal(outcome)).toBe(c.sent);
+    expect(runsTotal(outcome)).toBe(c.sent - c.abandoned);
     expect(seriesTotals(outcome.timeSeries).ok).toBe(c.ok);
   });
 

@@ -11,8 +11,11 @@ function snapshot(workerId: number, bucket: number, ok: number, ms: number): Int
     phase: 'steady',
     workerId,
     startMs: T0 + bucket * 500,
-    counters: { sent: ok + 1, ok, errors: 1, timeouts: 0, errorsByKind: { unavailable: 1 }, dropped: 2 },
+    counters: { scheduled: ok + 3, sent: ok + 1, ok, errors: 1, timeouts: 0, errorsByKind: { unavailable: 1 }, dropped: 2, abandoned: 0 },
     histogram: encodeHistogram(h),
+    okHistogram: encodeHistogram(h),
+    spanStartMs: T0 + bucket * 500,
+    spanEndMs: T0 + bucket * 500 + 500,
     inFlightMax: 3,
     runs: [{ ok: true, firstMs: T0 + bucket * 500 + workerId, lastMs: T0 + bucket * 500 + 400, count: ok }],
   };
@@ -26,7 +29,7 @@ test('a bucket is emitted once every worker reported it, merged across workers',
   merger.add(snapshot(0, 1, 10, 2), 2);
   merger.add(snapshot(1, 0, 30, 50), 2);
   expect(points).toHaveLength(1);
-  expect(points[0]).toMatchObject({ tMs: 0, ok: 40, errors: 2, dropped: 4, qps: 80, inFlight: 6, errorsByKind: { unavailable: 2 } });
+  expect(points[0]).toMatchObject({ tMs: 0, ok: 40, errors: 2, dropped: 4, qps: 84, goodput: 80, partial: false, spanMs: 500, inFlight: 6, errorsByKind: { unavailable: 2 } });
   expect(points[0].p50).toBeCloseTo(50, 0);
   expect(points[0].max).toBeCloseTo(50, 0);
   merger.flush();

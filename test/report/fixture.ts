@@ -1,8 +1,8 @@
 // Builds realistic RunResults for the report tests: every latency is a sample recorded into a real HDR
 // histogram (seeded RNG), percentiles and intervals are read back from those histograms, never typed in.
 import * as hdr from 'hdr-histogram-js';
-import type { IntervalPoint, Percentiles } from '../../src/metrics/types.js';
-import type { FaultResult, PhaseResult, RunResult, SloResult } from '../../src/report/index.js';
+import type { Counters, IntervalPoint, Percentiles } from '../../src/metrics/types.js';
+import type { FaultResult, OutcomeCounts, PhaseResult, RunResult, SloResult } from '../../src/report/index.js';
 import { RESULT_SCHEMA_VERSION } from '../../src/report/index.js';
 import { seededRandom } from '../../src/random.js';
 
@@ -57,7 +57,7 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
 
   for (const plan of plans) {
     const phaseHistogram = newHistogram();
-    const counters = { sent: 0, ok: 0, errors: 0, timeouts: 0, errorsByKind: {} as Record<string, number>, dropped: 0 };
+    const counters = { scheduled: 0, sent: 0, ok: 0, errors: 0, timeouts: 0, errorsByKind: {} as Record<string, number>, dropped: 0, abandoned: 0 };
     for (let second = 0; second < plan.seconds; second++) {
       const interval = newHistogram();
       const point = { ok: 0, errors: 0, timeouts: 0, unavailable: 0 };
@@ -83,6 +83,7 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
       }
       const perc = percentiles(interval);
       counters.sent += count;
+      counters.scheduled += count;
       counters.ok += point.ok;
       counters.errors += point.unavailable;
       if (point.unavailable) counters.errorsByKind.unavailable = (counters.errorsByKind.unavailable ?? 0) + point.unavailable;
@@ -93,12 +94,15 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
       });
     }
     if (counters.errors > 0) counters.dropped = timeSeries.filter((p) => p.phase === plan.name).reduce((n, p) => n + p.dropped, 0);
+    counters.scheduled += counters.dropped;
     const encoded = hdr.encodeIntoCompressedBase64(phaseHistogram);
     phases.push({
-      name: plan.name, mode: 'open', startMs: cursorMs, durationMs: plan.seconds * 1000, targetRate: plan.qps, counters,
-      qps: counters.ok / plan.seconds, sendRate: counters.sent / plan.seconds, errorRate: (counters.errors + counters.timeouts) / counters.sent,
-      latency: percentiles(phaseHistogram), service: percentiles(phaseHistogram), histogram: encoded, serviceHistogram: encoded,
-      operations: { search: { counters, latency: percentiles(phaseHistogram), service: percentiles(phaseHistogram), histogram: encoded, serviceHistogram: encoded } },
+      name: plan.name, mode: 'open', startMs: cursorMs, durationMs: plan.seconds * 1000, targetRate: plan.qps, counters, counts: countsOf(counters),
+      windowMs: plan.seconds * 1000, qps: (counters.ok + counters.errors) / plan.seconds, goodput: counters.ok / plan.seconds, drain: { completions: 0, ok: 0, durationMs: 0 },
+      sendRate: counters.sent / plan.seconds, errorRate: (counters.errors + counters.timeouts + counters.dropped) / counters.scheduled,
+      latency: percentiles(phaseHistogram), latencyLowerBound: false, okLatency: percentiles(phaseHistogram), service: percentiles(phaseHistogram),
+      histogram: encoded, okHistogram: encoded, serviceHistogram: encoded,
+      operations: { search: { counters, counts: countsOf(counters), latency: percentiles(phaseHistogram), latencyLowerBound: false, okLatency: percentiles(phaseHistogram), service: percentiles(phaseHistogram), histogram: encoded, okHistogram: encoded, serviceHistogram: encoded } },
     });
     cursorMs += plan.seconds * 1000;
   }
@@ -138,11 +142,13 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
 
 function totalPhase(phases: PhaseResult[], histogram: hdr.Histogram, durationMs: number): PhaseResult {
   const sum = (f: (p: PhaseResult) => number) => phases.reduce((n, p) => n + f(p), 0);
-  const counters = { sent: sum((p) => p.counters.sent), ok: sum((p) => p.counters.ok), errors: sum((p) => p.counters.errors), timeouts: 0, errorsByKind: { unavailable: sum((p) => p.counters.errorsByKind.unavailable ?? 0) }, dropped: sum((p) => p.counters.dropped) };
+  const counters = { scheduled: sum((p) => p.counters.scheduled), sent: sum((p) => p.counters.sent), ok: sum((p) => p.counters.ok), errors: sum((p) => p.counters.errors), timeouts: 0, errorsByKind: { unavailable: sum((p) => p.counters.errorsByKind.unavailable ?? 0) }, dropped: sum((p) => p.counters.dropped), abandoned: 0 };
   const encoded = hdr.encodeIntoCompressedBase64(histogram);
   return {
-    name: 'total', mode: 'open', startMs: 0, durationMs, counters, qps: counters.ok / (durationMs / 1000), sendRate: counters.sent / (durationMs / 1000),
-    errorRate: counters.errors / counters.sent, latency: percentiles(histogram), service: percentiles(histogram), histogram: encoded, serviceHistogram: encoded, operations: {},
+    name: 'total', mode: 'open', startMs: 0, durationMs, counters, counts: countsOf(counters), windowMs: durationMs, qps: (counters.ok + counters.errors) / (durationMs / 1000),
+    goodput: counters.ok / (durationMs / 1000), drain: { completions: 0, ok: 0, durationMs: 0 }, sendRate: counters.sent / (durationMs / 1000),
+    errorRate: (counters.errors + counters.dropped) / counters.scheduled, latency: percentiles(histogram), latencyLowerBound: false, okLatency: percentiles(histogram),
+    service: percentiles(histogram), histogram: encoded, okHistogram: encoded, serviceHistogram: encoded, operations: {},
   };
 }
 
@@ -193,4 +199,8 @@ export function buildSetupErrorResult(): RunResult {
 export function buildInterruptedResult(): RunResult {
   const full = buildRunResult({ seed: 5, phases: [{ name: 'warmup', seconds: 6, qps: 120, medianMs: 5 }, { name: 'steady', seconds: 7, qps: 150, medianMs: 5 }], outage: null });
   return { ...full, interrupted: true, integrity: null, pass: false, exitCode: 130 };
+}
+
+function countsOf(c: Counters): OutcomeCounts {
+  return { scheduled: c.scheduled, sent: c.sent, dropped: c.dropped, ok: c.ok, error: c.errors, timeout: c.timeouts, abandoned: c.abandoned };
 }

@@ -37,9 +37,9 @@ describe('evaluateSlos', () => {
         "PASS warmup.p99: p99 30 ms <= 30 ms ✓",
         "PASS steady.query.p50: p50 2.4 ms < 2.5 ms ✓",
         "FAIL search.errorRate: errorRate 0.1017% < 0.1% ✗",
-        "PASS errorRate: errorRate 0.0009231 <= 0.001 ✓",
-        "PASS qps: qps 92.8 > 90 ✓",
-        "FAIL steady.search.qps: qps 89.9 > 89.9 ✗",
+        "FAIL errorRate: errorRate 0.001384 <= 0.001 ✗",
+        "PASS qps: qps 92.9 > 90 ✓",
+        "PASS steady.search.qps: qps 90 > 89.9 ✓",
         "PASS ingest.rowsPerSec: rowsPerSec 10000 > 5000 ✓",
         "PASS recall: recall 0.9612 >= 0.95 ✓",
         "PASS count: count 100000 == 100000 expected ✓",
@@ -66,7 +66,7 @@ describe('evaluateSlos', () => {
     const noImpact = judge({ downtime: '<5s', recovery: '<30s' }, runResult({ faults: [fault(0, null, null)] }));
     expect(noImpact.map((r) => r.message)).toEqual(['not measured', 'not measured']);
     const noTraffic = runResult();
-    noTraffic.phases[0] = { ...noTraffic.phases[0], counters: { ...noTraffic.phases[0].counters, sent: 0 }, latency: null };
+    noTraffic.phases[0] = { ...noTraffic.phases[0], counters: { ...noTraffic.phases[0].counters, scheduled: 0, sent: 0 }, latency: null };
     expect(judge({ 'warmup.errorRate': '<1%', 'warmup.p99': '<1s' }, noTraffic).map((r) => r.message)).toEqual(['not measured', 'not measured']);
   });
 

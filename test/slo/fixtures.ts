@@ -1,9 +1,14 @@
 // Hand-built RunResult objects for SLO tests.
 import type { Counters, Percentiles } from '../../src/metrics/types.js';
-import type { FaultResult, OperationSummary, PhaseResult, RunResult } from '../../src/report/result.js';
+import type { FaultResult, OperationSummary, OutcomeCounts, PhaseResult, RunResult } from '../../src/report/result.js';
+
+function outcomeCounts(c: Counters): OutcomeCounts {
+  return { scheduled: c.scheduled, sent: c.sent, dropped: c.dropped, ok: c.ok, error: c.errors, timeout: c.timeouts, abandoned: c.abandoned };
+}
 
 export function counters(partial: Partial<Counters> = {}): Counters {
-  return { sent: 1000, ok: 990, errors: 8, timeouts: 2, errorsByKind: { unavailable: 6, short_result: 2 }, dropped: 0, ...partial };
+  const c = { scheduled: 0, sent: 1000, ok: 990, errors: 8, timeouts: 2, errorsByKind: { unavailable: 6, short_result: 2 }, dropped: 0, abandoned: 0, ...partial };
+  return { ...c, scheduled: partial.scheduled ?? c.sent + c.dropped };
 }
 
 export function percentiles(p99: number): Percentiles {
@@ -11,7 +16,7 @@ export function percentiles(p99: number): Percentiles {
 }
 
 function operation(p99: number, c: Counters): OperationSummary {
-  return { counters: c, latency: percentiles(p99), service: percentiles(p99 / 2), histogram: null, serviceHistogram: null };
+  return { counters: c, counts: outcomeCounts(c), latency: percentiles(p99), latencyLowerBound: false, okLatency: percentiles(p99), service: percentiles(p99 / 2), histogram: null, okHistogram: null, serviceHistogram: null };
 }
 
 export function phase(name: string, p99: number, durationMs: number, c = counters(), ops: Record<string, OperationSummary> = { search: operation(p99, c) }): PhaseResult {
@@ -22,12 +27,19 @@ export function phase(name: string, p99: number, durationMs: number, c = counter
     durationMs,
     concurrency: 10,
     counters: c,
-    qps: c.ok / (durationMs / 1000),
+    counts: outcomeCounts(c),
+    windowMs: durationMs,
+    qps: (c.ok + c.errors + c.timeouts) / (durationMs / 1000),
+    goodput: c.ok / (durationMs / 1000),
+    drain: { completions: 0, ok: 0, durationMs: 0 },
     sendRate: c.sent / (durationMs / 1000),
-    errorRate: (c.errors + c.timeouts) / c.sent,
+    errorRate: (c.errors + c.timeouts + c.dropped) / c.scheduled,
     latency: percentiles(p99),
+    latencyLowerBound: false,
+    okLatency: percentiles(p99),
     service: percentiles(p99 / 2),
     histogram: null,
+    okHistogram: null,
     serviceHistogram: null,
     operations: ops,
   };

@@ -78,14 +78,14 @@ describe('parseSlos', () => {
     expect(value.map((s) => s.key)).toEqual(['search.p50']);
     expect(errors).toMatchInlineSnapshot(`
       [
-        "slo.search.p98: unknown metric; use [<phase>.][search.|query.]<min|mean|p50|p90|p95|p99|p999|max|qps|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>",
+        "slo.search.p98: unknown metric; use [<phase>.][search.|query.][ok.]<min|mean|p50|p90|p95|p99|p999|max|qps|goodput|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>",
         "slo.cooldown.search.p99: no phase named "cooldown" (phases: warmup, steady)",
         "slo.warmup.query.p99: no query operations run in phase "warmup", so this is never measured",
         "slo.fault.3.downtime: no fault 3 in the scenario (faults: fault.0)",
         "slo.fault.latency: unknown fault metric; use fault.<downtime|recovery|p50|p99> or fault.<index>.<downtime|recovery|p50|p99>",
         "slo.search.dropped: "dropped" is counted per phase, not per operation; use "dropped"",
         "slo.search.p99: threshold "<<100" is not <op><number>[unit] with op one of <, <=, >, >=, ==, != and unit ms, s, m or % (e.g. "<100ms")",
-        "slo.latency: unknown metric; use [<phase>.][search.|query.]<min|mean|p50|p90|p95|p99|p999|max|qps|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>",
+        "slo.latency: unknown metric; use [<phase>.][search.|query.][ok.]<min|mean|p50|p90|p95|p99|p999|max|qps|goodput|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>",
         "slo.recall: threshold ">=95ms": a ratio takes a plain fraction (0.95) or a percentage (95%)",
       ]
     `);

@@ -28,7 +28,8 @@ export function testScenario(changes: ScenarioChanges = {}): Scenario {
     phases: changes.phases ?? [],
     faults: [],
     slo: {},
-    verify: { count: true, recallQueries: 10, ...changes.verify },
+    warmupMs: 0,
+    verify: { count: true, recallQueries: 10, spotChecks: 0, deleteRows: 0, ...changes.verify },
     metrics: { intervalMs: 1000, recoverySuccesses: 3 },
     file: '/tmp/target-test.ts',
   };
