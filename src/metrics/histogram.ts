@@ -87,3 +87,32 @@ export function countOfEncoded(encoded: Array<string | null | undefined> | strin
   }
   return count;
 }
+
+/** the bucket-level view of a decoded histogram that a bootstrap needs (hdr-histogram-js's JS implementation) */
+interface BucketAccess {
+  countsArrayLength: number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  highestEquivalentValue(value: number): number;
+}
+
+/** An encoded histogram's non-empty buckets: index → count (indices mean the same value in every histogram here). */
+export function sparseCounts(encoded: string): { indices: number[]; counts: number[] } {
+  const histogram = decodeHistogram(encoded);
+  const buckets = histogram as unknown as BucketAccess;
+  const indices: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < buckets.countsArrayLength; i++) {
+    const count = buckets.getCountAtIndex(i);
+    if (count > 0) (indices.push(i), counts.push(count));
+  }
+  histogram.destroy();
+  return { indices, counts };
+}
+
+const reference = createHistogram() as unknown as BucketAccess;
+
+/** ms at a bucket index, as the histogram reports percentiles (the bucket's highest equivalent value) */
+export function msAtIndex(index: number): number {
+  return reference.highestEquivalentValue(reference.valueFromIndex(index)) / 1000;
+}

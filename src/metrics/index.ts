@@ -11,6 +11,8 @@ export {
   percentilesOf,
   percentilesFromEncoded,
   countOfEncoded,
+  sparseCounts,
+  msAtIndex,
 } from './histogram.js';
 export type { Histogram } from './histogram.js';
 export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance, counterViolations, sumViolations, completions } from './counters.js';

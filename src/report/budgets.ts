@@ -7,7 +7,7 @@ export type ComparedMetric = (typeof COMPARED_METRICS)[number];
 export type RegressionBudgets = Partial<Record<ComparedMetric, number>>;
 
 /** Used when no --max-regression is given: a gate that only trips on clear, significant regressions. */
-export const DEFAULT_BUDGETS: RegressionBudgets = { p99: 0.1, qps: 0.1, errorRate: 0.01 };
+export const DEFAULT_BUDGETS: RegressionBudgets = { p99: 0.1, p999: 0.2, qps: 0.1, errorRate: 0.01 };
 
 const ALIASES: Record<string, ComparedMetric> = { 'p99.9': 'p999', error_rate: 'errorRate', errors: 'errorRate', errorrate: 'errorRate' };
 

@@ -16,7 +16,7 @@ export function comparisonVerdictLine(comparison: Comparison): string {
 
 export function comparisonTable(comparison: Comparison): TextTable {
   return {
-    head: ['phase', 'metric', 'base', 'head', 'change', 'budget', 'p-value', 'verdict'],
+    head: ['phase', 'metric', 'base', 'head', 'change', 'budget', 'noise (99% band / p-value)', 'verdict'],
     rows: comparison.rows.map((r) => [
       r.phase,
       r.metric,
@@ -24,10 +24,18 @@ export function comparisonTable(comparison: Comparison): TextTable {
       formatValue(r.metric, r.head),
       formatChange(r),
       r.budget === null ? '—' : r.metric === 'errorRate' ? `+${(r.budget * 100).toFixed(2)} pts` : `${(r.budget * 100).toFixed(0)}%`,
-      r.pValue === null ? `n/a (${r.intervals.base}/${r.intervals.head} intervals)` : r.pValue < 0.001 ? '<0.001' : r.pValue.toFixed(3),
+      noiseCell(r),
       r.verdict,
     ]),
   };
+}
+
+/** latencies: the bootstrap band of the change; qps and errorRate: the rank test's p-value */
+function noiseCell(r: MetricComparison): string {
+  const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+  if (r.noiseBand) return `${pct(r.noiseBand.low)} … ${pct(r.noiseBand.high)}`;
+  if (r.pValue === null) return `n/a (${r.intervals.base}/${r.intervals.head} intervals)`;
+  return r.pValue < 0.001 ? 'p<0.001' : `p=${r.pValue.toFixed(3)}`;
 }
 
 function formatValue(metric: ComparedMetric, value: number | null): string {

@@ -1,11 +1,15 @@
 // Baseline comparison: per phase (matched by name) and metric, base vs head, and whether a worsening is
 // both significant (outside run-to-run noise, see significance.ts) and beyond the budget → `regressed`.
+// Latency figures are judged on the interval histograms (bootstrap over intervals), so a tail-only regression
+// counts; qps and errorRate on per-interval values (rank test).
 import type { IntervalPoint } from '../metrics/types.js';
 import type { PhaseResult, RunResult } from './result.js';
 import { COMPARED_METRICS, type ComparedMetric, type RegressionBudgets } from './budgets.js';
 import { decodeHistogram } from './histogram.js';
-import { percentilesOf } from '../metrics/index.js';
-import { mannWhitney } from './significance.js';
+import { msAtIndex, percentilesOf, sparseCounts } from '../metrics/index.js';
+import { seededRandom } from '../random.js';
+import type { SparseHistogram } from './significance.js';
+import { mannWhitney, tailShift } from './significance.js';
 
 export type ComparisonVerdict = 'regressed' | 'worse within budget' | 'improved' | 'no significant change' | 'not comparable';
 
@@ -19,7 +23,10 @@ export interface MetricComparison {
   /** how much worse head is, in the budget's unit (negative: better) */
   worsening: number | null;
   budget: number | null;
+  /** rank test (qps, errorRate); null for latencies, which carry `noiseBand` instead */
   pValue: number | null;
+  /** latencies: the bootstrap interval (over the runs' intervals) of the relative change head/base − 1 */
+  noiseBand?: { low: number; high: number } | null;
   /** null when either run has too few intervals to measure its noise */
   significant: boolean | null;
   intervals: { base: number; head: number };
@@ -83,8 +90,26 @@ function compareMetric(metric: ComparedMetric, basePhase: PhaseResult, headPhase
   }
   const change = metric === 'errorRate' ? headValue - baseValue : baseValue === 0 ? (headValue === 0 ? 0 : Infinity) : (headValue - baseValue) / baseValue;
   const worsening = metric === 'qps' ? -change : change;
+  const shift = metric === 'qps' || metric === 'errorRate' ? null : latencyShift(base.timeSeries, basePhase.name, head.timeSeries, headPhase.name, metric);
+  if (shift && shift.significant !== null) {
+    const noiseBand = shift.low !== null && shift.high !== null ? { low: shift.low, high: shift.high } : null;
+    return { ...common, change, worsening, pValue: null, noiseBand, significant: shift.significant, verdict: verdictOf(worsening, shift.significant, budget) };
+  }
+  // max, and a tail too thin to bootstrap (p99.9 of a short phase): the rank test on per-interval values
   const test = mannWhitney(baseSamples, headSamples);
   return { ...common, change, worsening, pValue: test.pValue, significant: test.significant, verdict: verdictOf(worsening, test.significant, budget) };
+}
+
+const PERCENTILE_OF: Record<string, number> = { p50: 50, p95: 95, p99: 99, p999: 99.9, max: 100 };
+
+/** the phase's interval histograms (every ended request), bucket by bucket */
+function intervalHistograms(series: IntervalPoint[], phase: string): SparseHistogram[] {
+  return series.filter((p) => p.phase === phase && p.histogram).map((p) => sparseCounts(p.histogram!));
+}
+
+function latencyShift(baseSeries: IntervalPoint[], basePhase: string, headSeries: IntervalPoint[], headPhase: string, metric: ComparedMetric) {
+  // seeded: the same two files always give the same verdict
+  return tailShift(intervalHistograms(baseSeries, basePhase), intervalHistograms(headSeries, headPhase), PERCENTILE_OF[metric], msAtIndex, seededRandom(0x5eed));
 }
 
 // Without enough intervals to measure noise, only the budget guards: a worsening beyond it still regresses.

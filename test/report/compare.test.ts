@@ -83,6 +83,27 @@ describe('compareResults', () => {
     }
   });
 
+  it('catches a regression that moves only the tail: 2 % of requests 4× slower, the median untouched', () => {
+    for (const [a, b] of [[21, 22], [23, 24]]) {
+      const comparison = compareResults(buildRunResult({ seed: a, outage: null }), buildRunResult({ seed: b, outage: null, tail: { share: 0.02, factor: 4 } }), DEFAULT_BUDGETS);
+      const steady = (metric: string) => comparison.rows.find((r) => r.phase === 'steady' && r.metric === metric)!;
+      expect(steady('p50').verdict).toBe('no significant change');
+      expect(steady('p50').change!).toBeLessThan(0.05);
+      expect(steady('p99')).toMatchObject({ verdict: 'regressed', significant: true });
+      expect(steady('p99').noiseBand!.low).toBeGreaterThan(0.1);
+      expect(comparison.regressed).toBe(true);
+    }
+  });
+
+  it('passes pure noise at the default budgets: independent runs of the same build, with and without an outage', () => {
+    for (const [a, b] of [[31, 32], [33, 34], [35, 36], [37, 38]]) {
+      for (const outage of [undefined, null]) {
+        const comparison = compareResults(buildRunResult({ seed: a, outage }), buildRunResult({ seed: b, outage }), DEFAULT_BUDGETS);
+        expect(comparison.rows.filter((r) => r.verdict === 'regressed')).toEqual([]);
+      }
+    }
+  });
+
   it('calls a significant worsening inside the budget "worse within budget", and a speed-up "improved"', () => {
     const base = buildRunResult({ seed: 4 });
     const slower = compareResults(base, buildRunResult({ seed: 5, latencyFactor: 1.4 }), { p99: 0.8 });
@@ -114,7 +135,7 @@ describe('compareResults', () => {
     expect(comparison.unmatched.head).toEqual(['warmup']);
     expect(comparison.warnings[0]).toMatch(/^different scenarios/);
     const md = renderComparisonMarkdown(comparison);
-    expect(md).toContain('| phase | metric | base | head | change | budget | p-value | verdict |');
+    expect(md).toContain('| phase | metric | base | head | change | budget | noise (99% band / p-value) | verdict |');
     expect(md).not.toContain('<img');
     const html = renderComparisonHtml(comparison);
     expect(html).not.toContain('<img');

@@ -23,6 +23,8 @@ export interface FixtureOptions {
   /** outage inside the named phase: requests fail from..to seconds after the phase start */
   outage?: { phase: string; fromS: number; toS: number } | null;
   hostile?: boolean;
+  /** a tail-only regression: this share of requests (0.02 = 2 %) is `tail.factor` times slower, the rest unchanged */
+  tail?: { share: number; factor: number };
 }
 
 const LOAD_START = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -65,7 +67,8 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
       for (let i = 0; i < count; i++) {
         const atS = second + i / count;
         const inOutage = outage !== null && outage.phase === plan.name && atS >= outage.fromS && atS < outage.toS;
-        const latencyUs = Math.max(50, Math.round(plan.medianMs * factor * 1000 * Math.exp(0.35 * gaussian())));
+        const slow = options.tail !== undefined && random() < options.tail.share ? options.tail.factor : 1;
+        const latencyUs = Math.max(50, Math.round(plan.medianMs * factor * slow * 1000 * Math.exp(0.35 * gaussian())));
         if (inOutage) {
           const epoch = LOAD_START + cursorMs + atS * 1000;
           outageEdges.first ??= epoch;
@@ -91,6 +94,7 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
         phase: plan.name, tMs: cursorMs + second * INTERVAL_MS, ok: point.ok, errors: point.unavailable, timeouts: 0, dropped: point.unavailable > 0 ? 3 : 0,
         errorsByKind: point.unavailable ? { unavailable: point.unavailable } : {}, qps: point.ok, p50: perc?.p50 ?? null, p95: perc?.p95 ?? null,
         p99: perc?.p99 ?? null, max: perc?.max ?? null, inFlight: point.unavailable > 0 ? 40 : Math.round(plan.qps * plan.medianMs / 1000) + 1,
+        histogram: hdr.encodeIntoCompressedBase64(interval),
       });
     }
     if (counters.errors > 0) counters.dropped = timeSeries.filter((p) => p.phase === plan.name).reduce((n, p) => n + p.dropped, 0);

@@ -19,6 +19,9 @@
 //   { effect: 'unavailable' }          gRPC UNAVAILABLE
 //   { effect: 'status', code, reason } a non-success Milvus status
 //   { effect: 'short', hits }          search replies with only `hits` hits per query
+// `times: n` limits a rule to the first n requests it applies to (a known number of injected failures).
+// It also answers the calls `run` makes on an existing collection with ingest.skip (statistics, index, load), so the
+// CLI can run against it: `--target <double.address>`.
 // For a stall that must not block the test's event loop run it as a child: see milvus-double-process.ts.
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
@@ -41,7 +44,7 @@ export type DoubleEffect =
   | { effect: 'status'; code: number; reason: string }
   | { effect: 'short'; hits: number };
 
-export type DoubleRule = DoubleEffect & { methods?: string[]; fromMs?: number; toMs?: number };
+export type DoubleRule = DoubleEffect & { methods?: string[]; fromMs?: number; toMs?: number; times?: number };
 
 export interface MilvusDoubleOptions {
   rows?: number;
@@ -176,13 +179,24 @@ export async function startMilvusDouble(options: MilvusDoubleOptions = {}): Prom
     HasCollection: (r) => ({ status: OK, value: r.collection_name === collection }),
     ShowCollections: () => ({ status: OK, collection_names: [collection], collection_ids: ['1'] }),
     GetLoadState: () => ({ status: OK, state: 'LoadStateLoaded' }),
+    GetCollectionStatistics: () => ({ status: OK, stats: [{ key: 'row_count', value: String(rows) }] }),
+    DescribeIndex: () => ({
+      status: OK,
+      index_descriptions: [
+        { index_name: 'vector', field_name: 'vector', state: 'Finished', params: [{ key: 'index_type', value: 'FLAT' }, { key: 'metric_type', value: metric }] },
+      ],
+    }),
+    GetReplicas: () => ({ status: OK, replicas: [{ replicaID: '1', collectionID: '1', partition_ids: [], shard_replicas: [], node_ids: ['1'] }] }),
+    LoadCollection: () => OK,
+    GetLoadingProgress: () => ({ status: OK, progress: '100', refresh_progress: '100' }),
     Search: search,
     Query: query,
   };
 
   function answer(method: string, request: WireRequest): { reply: Reply; atMs: number } {
     const arrivedMs = Date.now();
-    const active = rules.filter((rule) => ruleApplies(rule, method, arrivedMs));
+    const active = rules.filter((rule) => ruleApplies(rule, method, arrivedMs) && (rule.times === undefined || rule.times > 0));
+    for (const rule of active) if (rule.times !== undefined) rule.times--;
     let atMs = arrivedMs;
     let shortHits: number | null = null;
     for (const rule of active) {
