@@ -19,7 +19,8 @@
 //   { effect: 'unavailable' }          gRPC UNAVAILABLE
 //   { effect: 'status', code, reason } a non-success Milvus status
 //   { effect: 'short', hits }          search replies with only `hits` hits per query
-// `times: n` limits a rule to the first n requests it applies to (a known number of injected failures).
+// `times: n` limits a rule to the first n requests it applies to (a known number of injected failures);
+// `every: n` applies it to every n-th matching request only (a tail of 1/n of the requests).
 // It also answers the calls `run` makes on an existing collection with ingest.skip (statistics, index, load), so the
 // CLI can run against it: `--target <double.address>`.
 // For a stall that must not block the test's event loop run it as a child: see milvus-double-process.ts.
@@ -44,7 +45,7 @@ export type DoubleEffect =
   | { effect: 'status'; code: number; reason: string }
   | { effect: 'short'; hits: number };
 
-export type DoubleRule = DoubleEffect & { methods?: string[]; fromMs?: number; toMs?: number; times?: number };
+export type DoubleRule = DoubleEffect & { methods?: string[]; fromMs?: number; toMs?: number; times?: number; every?: number };
 
 export interface MilvusDoubleOptions {
   rows?: number;
@@ -122,6 +123,7 @@ export async function startMilvusDouble(options: MilvusDoubleOptions = {}): Prom
   const collection = options.collection ?? 'bench';
   const vectors = seededVectors(rows, dim, options.seed);
   const rules: DoubleRule[] = [...(options.rules ?? [])];
+  const seen = new Map<DoubleRule, number>();
   const definition = fromJSON(protoJson('milvus.js'), LOADER_OPTIONS);
   const service = definition['milvus.proto.milvus.MilvusService'] as unknown as grpc.ServiceDefinition;
   const state = { calls: {} as Record<string, number>, rawRequests: {} as Record<string, Buffer[]> };
@@ -195,8 +197,9 @@ export async function startMilvusDouble(options: MilvusDoubleOptions = {}): Prom
 
   function answer(method: string, request: WireRequest): { reply: Reply; atMs: number } {
     const arrivedMs = Date.now();
-    const active = rules.filter((rule) => ruleApplies(rule, method, arrivedMs) && (rule.times === undefined || rule.times > 0));
-    for (const rule of active) if (rule.times !== undefined) rule.times--;
+    const matching = rules.filter((rule) => ruleApplies(rule, method, arrivedMs) && (rule.times === undefined || rule.times > 0));
+    for (const rule of matching) if (rule.times !== undefined) rule.times--;
+    const active = matching.filter((rule) => rule.every === undefined || (seen.set(rule, (seen.get(rule) ?? 0) + 1), seen.get(rule)! % rule.every === 0));
     let atMs = arrivedMs;
     let shortHits: number | null = null;
     for (const rule of active) {
