@@ -19,3 +19,5 @@ export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance
 export { IntervalMerger, mergeSnapshots, seriesCounters } from './timeseries.js';
 export { computeFaultImpact, eventsInWindow, scanOutages } from './fault-impact.js';
 export type { FaultImpactInput } from './fault-impact.js';
+export { faultRecall } from './fault-recall.js';
+export type { FaultRecallInput, RecallWindows } from './fault-recall.js';

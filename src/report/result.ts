@@ -97,16 +97,38 @@ export interface PhaseResult {
 }
 
 export interface IntegrityResult {
+  /** countBefore + acknowledged − deleted */
   expectedRows: number | null;
   countedRows: number | null;
   countMatches: boolean | null;
+  /** count(*) before the run (0 for a collection this run created; measured on a reused one) */
+  countBefore?: number;
+  /** rows whose inserts the server acknowledged in this run */
+  acknowledged?: number;
+  /** primary keys looked up after the load, and those the server did not return */
+  spotChecked?: number;
+  spotMissing?: string[];
+  /** the verify step's known deletes: how many were asked, acknowledged, and still found afterwards */
+  deletes?: { requested: number; acknowledged: number; stillFound: string[] };
+  /** how the recall queries were drawn (never base rows) */
+  heldOut?: string;
   recall: number | null;
   recallQueries: number;
   topK: number | null;
   error?: string;
 }
 
+/** mean recall@k of the recall-sampled searches in a window around a fault; null when none completed there */
+export interface FaultRecall {
+  before: number | null;
+  during: number | null;
+  after: number | null;
+  queries: { before: number; during: number; after: number };
+}
+
 export interface FaultResult extends FaultRecord {
+  /** recall@k before / during / after the fault, from the sampled searches of the load */
+  recall?: FaultRecall;
   /** ms since load start (fault injection) */
   injectedAtMs: number | null;
   impact: FaultImpact | null;

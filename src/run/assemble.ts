@@ -2,7 +2,7 @@
 import { ExitCode } from '../errors.js';
 import type { FaultRecord } from '../faults/index.js';
 import type { LoadOutcome } from '../load/index.js';
-import { computeFaultImpact } from '../metrics/index.js';
+import { computeFaultImpact, faultRecall } from '../metrics/index.js';
 import type { FaultResult, RunResult, SloResult } from '../report/index.js';
 import { RESULT_SCHEMA_VERSION } from '../report/index.js';
 import type { Scenario } from '../scenario/index.js';
@@ -58,10 +58,15 @@ export function buildFaultResults(records: FaultRecord[], load: LoadOutcome, sce
             windowEndMs,
             recoverySuccesses: scenario.metrics.recoverySuccesses,
           });
+    const recall =
+      record.injectedMs === null
+        ? undefined
+        : faultRecall({ timeSeries: load.timeSeries, loadStartEpochMs: load.loadStartEpochMs, injectedMs: record.injectedMs, windowEndMs, loadEndMs });
     return {
       ...record,
       injectedAtMs: record.injectedMs === null ? null : record.injectedMs - load.loadStartEpochMs,
       impact,
+      ...(recall ? { recall } : {}),
       recoveryMs:
         record.injectedMs !== null && record.backendRecoveredMs !== null ? record.backendRecoveredMs - record.injectedMs : null,
     };

@@ -13,8 +13,9 @@ import type { TargetConnection } from '../target/index.js';
 import type { ServerMetricsScraper } from '../target/index.js';
 import {
   connectTarget,
+  countBaseline,
   createServerMetricsScraper,
-  exactNeighbours,
+  exactNeighboursOffThread,
   makeQueryVectors,
   prepareCollection,
   redactAddress,
@@ -94,7 +95,9 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     const queries = makeQueryVectors(scenario, QUERY_VECTORS);
     const topK = firstSearchTopK(scenario);
     const sampleIndices = Array.from({ length: Math.min(scenario.verify.recallQueries, QUERY_VECTORS) }, (_, i) => i);
-    const recallSample = topK && sampleIndices.length > 0 ? exactNeighbours(scenario, queries, sampleIndices, topK) : [];
+    // count(*) before the load on a reused collection; exact neighbours over the rows it really holds, off the main thread
+    const baseline = await countBaseline(connection, scenario, prep);
+    const recallSample = topK && sampleIndices.length > 0 ? await exactNeighboursOffThread(scenario, queries, sampleIndices, topK, prep.rows) : [];
 
     const serverEndpoints = await serverMetricsEndpoints(
       target.localDataDir ? { localDataDir: target.localDataDir } : { metricsUrls: config.target.metrics ?? [] },
@@ -139,7 +142,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     // backend recovery (replacement ready / container healthy) is observed in the background; give it a bounded moment
     if (!result.interrupted) await runner?.settle(10_000);
     if (!result.interrupted) {
-      result.integrity = await verifyIntegrity(connection, scenario, prep.rows, recallSample, (step) => {
+      result.integrity = await verifyIntegrity(connection, scenario, baseline, recallSample, (step) => {
         result.steps.push(step);
         ui.step(step);
       });

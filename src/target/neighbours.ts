@@ -178,6 +178,19 @@ export function exactNeighbours(scenario: Scenario, queries: Float32Array, query
   return best.map((top, q) => ({ queryIndex: queryIndices[q], ids: top.rows.map(idOf) }));
 }
 
+/**
+ * The same on a worker thread, over the rows the collection really holds: `rows` acknowledged rows (the ingest's
+ * acknowledged count, or count(*) measured before the run on a reused collection).
+ */
+export async function exactNeighboursOffThread(scenario: Scenario, queries: Float32Array, queryIndices: number[], topK: number, rows: number): Promise<ExactNeighbours[]> {
+  const { dim, metric, name, autoId } = scenario.collection;
+  const idOf = rowIdResolver(name, autoId);
+  if (!idOf || rows === 0 || queryIndices.length === 0) return [];
+  const autoIds = autoId ? Array.from({ length: rows }, (_, row) => idOf(row)) : null;
+  const { computeNeighboursInWorker } = await import('./neighbours-worker.js');
+  return computeNeighboursInWorker({ metric, source: scenario.ingest.vectors, dim, rows, queries, queryIndices, k: Math.min(topK, rows), autoIds });
+}
+
 /** recall@k of one answer: the share of the exact neighbours the server returned. */
 export function recallOf(returnedIds: readonly string[], exactIds: readonly string[]): number {
   if (exactIds.length === 0) return 1;

@@ -22,7 +22,7 @@ afterAll(async () => {
   await double?.close();
 });
 
-function scenario(name: string, phase: string, slo = '{}'): string {
+function scenario(name: string, phase: string, slo = '{}', verify = '{ count: true, recallQueries: 0, spotChecks: 0 }'): string {
   return writeFile(
     dir,
     `${name}.ts`,
@@ -33,7 +33,7 @@ export default defineScenario({
   ingest: { rows: 200, skip: true },
   warmup: 0,
   phases: [${phase}],
-  verify: { count: true, recallQueries: 0, spotChecks: 0 },
+  verify: ${verify},
   slo: ${slo},
   metrics: { interval: '500ms' },
 });
@@ -120,5 +120,33 @@ describe('outcomes through the CLI (Milvus double)', () => {
     const comparison = JSON.parse(tail.stdout) as { rows: Array<{ metric: string; verdict: string }> };
     expect(comparison.rows.find((r) => r.metric === 'p99')!.verdict).toBe('regressed');
     expect(comparison.rows.find((r) => r.metric === 'p50')!.verdict).not.toBe('regressed');
+  });
+
+  it('integrity: count before (measured on the reused collection) − known deletes = count after; deleted keys gone, spot-checked keys found', async () => {
+    double.clear();
+    const phase = `{ name: 'steady', duration: '1s', concurrency: 2, operations: [{ search: { topK: 5 } }] }`;
+    const file = scenario('deletes', phase, `{ count: 'exact' }`, '{ count: true, recallQueries: 0, spotChecks: 20, deleteRows: 25 }');
+    const result = await run('deletes', file, 0);
+    // the double's own state is the truth: the verify step deleted exactly the last 25 keys, nothing else
+    expect([...double.deleted].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => 175 + i));
+    expect(result.integrity).toMatchObject({
+      countBefore: 200, acknowledged: 0, expectedRows: 175, countedRows: 175, countMatches: true,
+      spotChecked: 20, spotMissing: [], deletes: { requested: 25, acknowledged: 25, stillFound: [] },
+    });
+    expect(result.slo).toEqual([expect.objectContaining({ key: 'count', pass: true })]);
+  });
+
+  it('integrity fails when rows go missing during the run (the double loses 3 keys the spot check samples)', async () => {
+    double.clear();
+    double.deleted.clear();
+    const phase = `{ name: 'steady', duration: '1s', concurrency: 2, operations: [{ search: { topK: 5 } }] }`;
+    const file = scenario('lost', phase, `{ count: 'exact' }`, '{ count: true, recallQueries: 0, spotChecks: 200 }');
+    // count(*) before the run is 200; the keys vanish once the load has started
+    const cli = runCli(['run', file, '--out', 'reports/lost'], { cwd: dir, timeoutMs: 60_000, onOutput: { match: /steady/, then: () => [10, 20, 30].forEach((id) => double.lost.add(id)) } });
+    const outcome = await cli;
+    double.lost.clear();
+    expect(outcome.code, outcome.stdout + outcome.stderr).toBe(3);
+    const result = JSON.parse(readFileSync(join(dir, 'reports/lost/result.json'), 'utf8')) as RunResult;
+    expect(result.integrity).toMatchObject({ countBefore: 200, expectedRows: 200, countedRows: 197, countMatches: false, spotMissing: ['10', '20', '30'] });
   });
 });

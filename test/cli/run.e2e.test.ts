@@ -131,7 +131,8 @@ describe('run through the CLI on the local cluster', () => {
     expect(result.pass).toBe(false);
     const c = result.phases[0].counters;
     expect(c.sent).toBeGreaterThan(0);
-    expect(c.sent).toBe(c.ok + c.errors + c.timeouts);
+    expect(c.sent).toBe(c.ok + c.errors + c.timeouts + c.abandoned);
+    expect(c.scheduled).toBe(c.sent + c.dropped);
     expect(run.elapsedMs).toBeLessThan(60_000);
   });
 });

@@ -19,6 +19,8 @@
 //   { effect: 'unavailable' }          gRPC UNAVAILABLE
 //   { effect: 'status', code, reason } a non-success Milvus status
 //   { effect: 'short', hits }          search replies with only `hits` hits per query
+// Delete (`id in [..]`) removes keys: count(*) and `id in` queries leave them out (`double.deleted` lists them);
+// `double.lost` holds keys the double pretends it lost (a data-loss bug the integrity check must catch).
 // `times: n` limits a rule to the first n requests it applies to (a known number of injected failures);
 // `every: n` applies it to every n-th matching request only (a tail of 1/n of the requests).
 // It also answers the calls `run` makes on an existing collection with ingest.skip (statistics, index, load), so the
@@ -68,6 +70,10 @@ export interface MilvusDouble {
   calls: Record<string, number>;
   rawRequests: Record<string, Buffer[]>;
   concurrency: { current: number; max: number };
+  /** keys removed by Delete calls */
+  deleted: Set<number>;
+  /** keys the double acts as if it had lost */
+  lost: Set<number>;
   resetMax(): void;
   inject(rule: DoubleRule): void;
   clear(): void;
@@ -160,13 +166,19 @@ export async function startMilvusDouble(options: MilvusDoubleOptions = {}): Prom
     };
   }
 
+  const deleted = new Set<number>();
+  const lost = new Set<number>();
+  const present = (id: number) => Number.isInteger(id) && id >= 0 && id < rows && !deleted.has(id) && !lost.has(id);
+  const listedKeys = (expr: string) => /in\s*\[([^\]]*)\]/.exec(expr)?.[1].split(',').map((s) => Number(s.trim())) ?? [];
+
   function query(request: WireRequest): object {
     if (request.collection_name !== collection) return missing(request.collection_name);
     const expr = String(request.expr ?? '');
     if (request.output_fields?.includes('count(*)')) {
-      return { status: OK, output_fields: ['count(*)'], fields_data: [{ field_name: 'count(*)', type: 'Int64', scalars: { long_data: { data: [String(rows)] } } }] };
+      const count = rows - [...deleted, ...lost].filter((id, i, all) => all.indexOf(id) === i).length;
+      return { status: OK, output_fields: ['count(*)'], fields_data: [{ field_name: 'count(*)', type: 'Int64', scalars: { long_data: { data: [String(count)] } } }] };
     }
-    const listed = /in\s*\[([^\]]*)\]/.exec(expr)?.[1].split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n >= 0 && n < rows) ?? [];
+    const listed = listedKeys(expr).filter(present);
     return { status: OK, output_fields: ['id'], fields_data: [{ field_name: 'id', type: 'Int64', scalars: { long_data: { data: listed.map(String) } } }] };
   }
 
@@ -193,6 +205,12 @@ export async function startMilvusDouble(options: MilvusDoubleOptions = {}): Prom
     GetLoadingProgress: () => ({ status: OK, progress: '100', refresh_progress: '100' }),
     Search: search,
     Query: query,
+    Delete: (r) => {
+      if (r.collection_name !== collection) return missing(r.collection_name);
+      const keys = listedKeys(String(r.expr ?? '')).filter(present);
+      for (const id of keys) deleted.add(id);
+      return { status: OK, IDs: { int_id: { data: keys.map(String) } }, delete_cnt: String(keys.length), succ_index: [], err_index: [], acknowledged: true };
+    },
   };
 
   function answer(method: string, request: WireRequest): { reply: Reply; atMs: number } {
@@ -273,6 +291,8 @@ export async function startMilvusDouble(options: MilvusDoubleOptions = {}): Prom
     calls: state.calls,
     rawRequests: state.rawRequests,
     concurrency,
+    deleted,
+    lost,
     resetMax: () => void (concurrency.max = concurrency.current),
     inject: (rule) => void rules.push(rule),
     clear: () => void rules.splice(0),
