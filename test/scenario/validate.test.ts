@@ -71,8 +71,11 @@ describe('validateScenario', () => {
         "slo": {},
         "verify": {
           "count": true,
+          "deleteRows": 0,
           "recallQueries": 100,
+          "spotChecks": 20,
         },
+        "warmupMs": 3000,
       }
     `);
   });

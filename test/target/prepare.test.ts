@@ -84,8 +84,8 @@ describe('prepareCollection + verifyIntegrity over gRPC', () => {
     const sample = exactNeighbours(s, queries, Array.from({ length: 20 }, (_, i) => i), 10);
     const verified: StepTiming[] = [];
     const integrity = await verifyIntegrity(conn, s, prep.rows, sample, (step) => verified.push(step));
-    expect(integrity).toEqual({ expectedRows: 600, countedRows: 600, countMatches: true, recall: 1, recallQueries: 20, topK: 10 });
-    expect(verified[0]).toMatchObject({ step: 'verify', detail: 'count 600/600, recall@10 1.000 over 20 queries' });
+    expect(integrity).toEqual({ expectedRows: 600, countedRows: 600, countMatches: true, countBefore: 0, acknowledged: 600, heldOut: 'distribution', recall: 1, recallQueries: 20, topK: 10 });
+    expect(verified[0]).toMatchObject({ step: 'verify', detail: 'count 600/600 (before 0 + acknowledged 600), recall@10 1.000 over 20 held-out queries' });
 
     expect(await verifyIntegrity(conn, s, 601, [])).toMatchObject({ countedRows: 600, countMatches: false, recall: null });
     expect(describeTarget(conn, { local: false })).toEqual({
