@@ -14,7 +14,7 @@ export function renderHtml(result: RunResult): string {
     verdictBanner(result),
     htmlSection('Target and run', htmlFacts(runFacts(result)), 'target'),
     result.slo.length > 0 ? htmlSection('SLOs', htmlTable(sloTable(result.slo)), 'slo') : '',
-    result.phases.length > 0 ? htmlSection('Phases', `${htmlTable(phaseTable(result))}<p class="note">latency is measured from each request's intended start (no coordinated omission); QPS counts ok requests</p>`, 'phases') : htmlSection('Phases', '<p class="note">no load phase ran</p>', 'phases'),
+    result.phases.length > 0 ? htmlSection('Phases', `${htmlTable(phaseTable(result))}<p class="note">latency is measured from each request's intended start (no coordinated omission); it covers every ended request (failures and timeouts too); QPS counts completions per second of the measured window; errors % is the error rate (error + timeout + dropped) / scheduled</p>`, 'phases') : htmlSection('Phases', '<p class="note">no load phase ran</p>', 'phases'),
     charts.length > 0 ? htmlSection('Over time', `<div class="charts">${charts.map((c) => `<div class="chart" id="${escapeHtml(c.id)}"></div>`).join('')}</div><p class="note">shaded bands: a fault from injection to recovery (darker: client-observed outage windows); dashed lines: phase starts</p>`, 'charts') : '',
     result.faults.length > 0 ? htmlSection('Faults', htmlTable(faultTable(result)), 'faults') : '',
     setupSection(result),

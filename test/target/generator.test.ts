@@ -131,7 +131,7 @@ describe('scalar fields', () => {
 });
 
 describe('makeQueryVectors', () => {
-  it('is deterministic, prefix-stable, SharedArrayBuffer-backed and close to data rows', () => {
+  it('is deterministic, prefix-stable, SharedArrayBuffer-backed and held out (no query sits on a data row; see held-out.test.ts)', () => {
     const scenario = scenarioWith(source('clustered', 3));
     const a = makeQueryVectors(scenario, 64);
     const b = makeQueryVectors(scenario, 16);
@@ -146,8 +146,8 @@ describe('makeQueryVectors', () => {
         for (let d = 0; d < 16; d++) distance += (data[r * 16 + d] - a[q * 16 + d]) ** 2;
         nearest = Math.min(nearest, distance);
       }
-      expect(nearest).toBeGreaterThan(0);
-      expect(nearest).toBeLessThan(0.01);
+      // base row + 1 % noise (the old queries) sat within ~1e-4 of their row; a held-out draw is a cluster's spread away
+      expect(nearest).toBeGreaterThan(0.001);
     }
   });
 });
