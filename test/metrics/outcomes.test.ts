@@ -56,3 +56,28 @@ test('recall before / during / after a fault comes from the sampled searches of 
   expect(windows.after).toBeCloseTo(0.9);
   expect(windows.queries).toEqual({ before: 30, during: 30, after: 30 });
 });
+
+test('after the merge a phase whose histograms or series disagree with its counts is an exit-4 accounting error naming them', async () => {
+  const { phaseAccounting, summarizePhase } = await import('../../src/load/summary.js');
+  const { AccountingError } = await import('../../src/errors.js');
+  const h = createHistogram();
+  for (let i = 0; i < 9; i++) recordMs(h, 3);
+  const counters = { ...emptyCounters(), scheduled: 10, sent: 10, ok: 10 }; // claims 10 ok, histograms hold 9
+  const worker = {
+    phase: 'steady', workerId: 0, startMs: T0, endMs: T0 + 1000, schedulingEndMs: T0 + 1000, counters,
+    latency: { search: encodeHistogram(h) }, okLatency: { search: encodeHistogram(h) }, service: { search: encodeHistogram(h) },
+    perOpCounters: { search: counters }, snapshots: 1, measured: { completions: 10, ok: 10 }, drain: { completions: 0, ok: 0 }, accountingErrors: [],
+  };
+  const phase = summarizePhase({ name: 'steady', mode: 'closed', concurrency: 1, durationMs: 1000, timeoutMs: 1000, operations: [] }, [worker], T0, T0);
+  const violations = phaseAccounting(phase, [worker], { ...counters, ok: 8, sent: 8, scheduled: 8 });
+  expect(violations).toEqual([
+    'phase steady: interval series vs phase: scheduled 8 ≠ 10',
+    'phase steady: interval series vs phase: sent 8 ≠ 10',
+    'phase steady: interval series vs phase: ok 8 ≠ 10',
+    'phase steady: latency histogram count 9 ≠ ok + error + timeout 10',
+    'phase steady: ok latency histogram count 9 ≠ ok 10',
+  ]);
+  const error = new AccountingError(violations);
+  expect(error.exitCode).toBe(4);
+  expect(error.message).toMatch(/^measurement error, the counts do not add up: phase steady: interval series/);
+});
