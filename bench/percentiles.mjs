@@ -35,7 +35,7 @@ function recordThroughWorkers(samples) {
   samples.forEach((latencyMs, i) => {
     const endMs = loadStartMs + i; // one completion per ms of load time: buckets close and snapshots go out as in a run
     const recorder = recorders[i % WORKERS];
-    recorder.requestSent();
+    recorder.requestSent('search', endMs - latencyMs);
     recorder.requestEnded('search', { outcome: 'ok' }, endMs - latencyMs, endMs - latencyMs, endMs);
   });
   const results = recorders.map((r) => r.finish(loadStartMs + samples.length));

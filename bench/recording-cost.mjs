@@ -40,7 +40,7 @@ function recorderLoop({ stepMs, latencies }, loadStartMs, port) {
     for (let i = 0; i < samples; i++) {
       const endMs = loadStartMs + i * stepMs;
       const intendedMs = endMs - latencies[i & (LATENCIES - 1)];
-      recorder.requestSent();
+      recorder.requestSent('search', intendedMs);
       recorder.requestEnded('search', OK, intendedMs, intendedMs, endMs);
     }
     recorder.finish(loadStartMs + samples * stepMs);
