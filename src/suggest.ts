@@ -7,7 +7,8 @@ export function closest(value: string, candidates: readonly string[]): string | 
   const normal = (text: string) => text.toLowerCase().replace(/[-_\s]/g, '');
   for (const candidate of candidates) {
     if (candidate === value) continue;
-    const distance = normal(value) === normal(candidate) ? 0 : editDistance(value.toLowerCase(), candidate.toLowerCase());
+    const contained = value.length >= 3 && normal(candidate).includes(normal(value));
+    const distance = normal(value) === normal(candidate) ? 0 : contained ? 1 : editDistance(value.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -9,8 +9,9 @@ import { addressProblem, isTargetAddress, parseDuration, withAllowed } from '../
 export class FlagProblems {
   readonly lines: string[] = [];
 
+  /** `flag` is a flag name ('rate' → --rate) or a positional in angle brackets ('<base>'). */
   add(flag: string, problem: string): void {
-    this.lines.push(`--${flag}: ${problem}`);
+    this.lines.push(`${flag.startsWith('<') ? flag : `--${flag}`}: ${problem}`);
   }
 
   /** A number flag: yargs turns "abc" into NaN, so NaN means "not a number". */

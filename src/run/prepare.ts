@@ -2,15 +2,12 @@
 import { resolve } from 'node:path';
 import type { RunFlags } from '../cli/run.js';
 import { UsageError } from '../errors.js';
-import { createFaultBackend } from '../faults/index.js';
 import type { BenchConfig, RunOverrides, Scenario } from '../scenario/index.js';
 import { applyOverrides, loadConfig, loadScenario } from '../scenario/index.js';
 import type { ParsedSlo } from '../slo/index.js';
 import { parseSlos } from '../slo/index.js';
 import { FlagProblems, folderProblem } from './flags.js';
-import { checkVectorFile } from '../target/index.js';
 import { readResultFile } from './report-commands.js';
-import { isLocalAddress } from './resolve-target.js';
 
 export interface PreparedRun {
   scenario: Scenario;
@@ -26,15 +23,17 @@ export async function prepareRun(flags: Pick<RunFlags, 'scenario' | 'config'> & 
   const { scenario, config: effectiveConfig } = applyOverrides(loaded, config, overrides);
   if (flags.out === undefined) checkReportDir(effectiveConfig);
   const slos = parseAllSlos(scenario, effectiveConfig, flags.scenario);
-  checkVectors(scenario, flags.scenario);
+  await checkVectors(scenario, flags.scenario);
   await checkFaultSupport(scenario, effectiveConfig, flags.scenario);
   return { scenario, config: effectiveConfig, slos };
 }
 
 /** The vector file's dim and row count, before a server is involved (the ingest checks it again). */
-function checkVectors(scenario: Scenario, scenarioFile: string): void {
+// target/, faults/ and the local cluster load only when needed: `validate` and flag errors stay fast.
+async function checkVectors(scenario: Scenario, scenarioFile: string): Promise<void> {
   const { vectors, rows, skip } = scenario.ingest;
   if (skip || vectors.kind !== 'file') return;
+  const { checkVectorFile } = await import('../target/index.js');
   try {
     checkVectorFile(vectors.path, vectors.format, scenario.collection.dim, rows);
   } catch (error) {
@@ -46,7 +45,9 @@ function checkVectors(scenario: Scenario, scenarioFile: string): void {
 /** Whether the configured fault backend can perform every fault (no connection: backends connect in preflight). */
 async function checkFaultSupport(scenario: Scenario, config: BenchConfig, scenarioFile: string): Promise<void> {
   if (scenario.faults.length === 0) return;
-  const localDataDir = isLocalAddress(config.target.address) ? resolve(config.local.dataDir) : undefined;
+  const { createFaultBackend } = await import('../faults/index.js');
+  // resolve-target's isLocalAddress rule, without loading the local cluster's modules
+  const localDataDir = config.target.address.trim().toLowerCase() === 'local' ? resolve(config.local.dataDir) : undefined;
   try {
     const backend = await createFaultBackend(config, { ...(localDataDir ? { localDataDir } : {}), faults: scenario.faults });
     await backend.close();

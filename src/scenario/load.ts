@@ -71,7 +71,7 @@ async function importDefault(absolute: string, shown: string, hint: string): Pro
   try {
     module = await fileLoader().import<Record<string, unknown>>(absolute);
   } catch (error) {
-    throw new UsageError(`${shown}: failed to load: ${firstLine(error)}`);
+    throw new UsageError(`${shown}: failed to load: ${firstLine(error)}${syntaxLocation(error, absolute)}`);
   }
   if (module.default === undefined) {
     const named = Object.keys(module).filter((key) => key !== '__esModule');
@@ -100,6 +100,14 @@ export function packageEntry(): string {
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+}
+
+/** jiti puts a syntax error's `file:line:column` on a later line of its message. */
+function syntaxLocation(error: unknown, absolute: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = message.lastIndexOf(`${absolute}:`);
+  const location = at < 0 ? null : /^:(\d+):(\d+)/.exec(message.slice(at + absolute.length));
+  return location ? ` (line ${location[1]}, column ${location[2]})` : '';
 }
 
 function plural(count: number, noun: string): string {
