@@ -26,7 +26,7 @@ export function compareCommand(setExit: (code: number) => void): CommandModule<o
     handler: async (flags) => {
       const { FlagProblems } = await import('../run/flags.js');
       const problems = new FlagProblems();
-      problems.budgets('max-regression', flags.maxRegression);
+      await problems.budgets('max-regression', flags.maxRegression);
       problems.inputFile('<base>', flags.base, 'the result.json of the baseline run');
       problems.inputFile('<head>', flags.head, 'the result.json of the run under test');
       problems.outputFolder('out', flags.out);

@@ -2,7 +2,6 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseRegressionBudgets } from '../report/index.js';
 import { addressProblem, isTargetAddress, parseDuration, withAllowed } from '../scenario/index.js';
 
 /** Collects flag problems; `throwIfAny` raises them together as one UsageError. */
@@ -42,9 +41,11 @@ export class FlagProblems {
     if (value !== undefined && !isTargetAddress(value)) this.add('target', addressProblem(value));
   }
 
-  budgets(flag: string, value: string | undefined): void {
+  async budgets(flag: string, value: string | undefined): Promise<void> {
     if (value === undefined) return;
     if (value.trim() === '') return this.add(flag, withAllowed('is empty', BUDGET_HELP));
+    // report/ loads only when a budget is given: flag errors stay fast
+    const { parseRegressionBudgets } = await import('../report/index.js');
     for (const error of parseRegressionBudgets(value).errors) this.add(flag, error.includes('(allowed:') ? error : withAllowed(error, BUDGET_HELP));
   }
 

@@ -7,7 +7,8 @@ import { applyOverrides, loadConfig, loadScenario } from '../scenario/index.js';
 import type { ParsedSlo } from '../slo/index.js';
 import { parseSlos } from '../slo/index.js';
 import { FlagProblems, folderProblem } from './flags.js';
-import { readResultFile } from './report-commands.js';
+
+const FAULT_BACKENDS = 'local, docker, kubernetes, chaos-mesh or process';
 
 export interface PreparedRun {
   scenario: Scenario;
@@ -16,7 +17,7 @@ export interface PreparedRun {
 }
 
 export async function prepareRun(flags: Pick<RunFlags, 'scenario' | 'config'> & Partial<RunFlags>): Promise<PreparedRun> {
-  const overrides = checkRunFlags(flags);
+  const overrides = await checkRunFlags(flags);
   if (flags.baseline !== undefined) await readBaseline(flags.baseline);
   const config = await loadConfig(flags.config);
   const loaded = await loadScenario(flags.scenario);
@@ -37,7 +38,11 @@ async function checkVectors(scenario: Scenario, scenarioFile: string): Promise<v
   try {
     checkVectorFile(vectors.path, vectors.format, scenario.collection.dim, rows);
   } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(`${scenarioFile}: scenario.ingest.vectors.file: ${error.message.replace(/^ingest\.vectors\.path: /, '')}`);
+    if (error instanceof UsageError) {
+      const problem = error.message.replace(/^ingest\.vectors\.path: /, '');
+      const allowed = `a float32 .${vectors.format} file with dim ${scenario.collection.dim} and at least ${rows} rows`;
+      throw new UsageError(`${scenarioFile}: scenario.ingest.vectors.file: ${problem} (allowed: ${allowed})`);
+    }
     throw error;
   }
 }
@@ -54,15 +59,21 @@ async function checkFaultSupport(scenario: Scenario, config: BenchConfig, scenar
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const configFile = config.file ?? 'config';
-    const lines = error.problems.map((problem) =>
-      problem.startsWith('faults[') ? `${scenarioFile}: scenario.${problem}` : `${configFile}: config.${problem.replace(/^config\./, '')}`,
-    );
+    const backend = config.faults.backend;
+    const lines = error.problems.map((problem) => {
+      if (problem.startsWith('faults[')) {
+        const allowed = problem.includes('(allowed:') ? '' : ` (allowed: an action the ${backend} backend supports, or another faults.backend in ${configFile})`;
+        return `${scenarioFile}: scenario.${problem}${allowed}`;
+      }
+      const allowed = problem.includes('(allowed:') ? '' : ` (allowed: faults.backend ${FAULT_BACKENDS}, with faults.allow naming where)`;
+      return `${configFile}: config.${problem.replace(/^config\./, '')}${allowed}`;
+    });
     throw new UsageError(lines.length === 1 ? lines[0]! : `${lines.length} problems with the faults`, lines);
   }
 }
 
 /** Every flag value, all problems at once, before any file is read. */
-function checkRunFlags(flags: Partial<RunFlags>): RunOverrides {
+async function checkRunFlags(flags: Partial<RunFlags>): Promise<RunOverrides> {
   const problems = new FlagProblems();
   const overrides: RunOverrides = {};
   const durationMs = problems.duration('duration', flags.duration);
@@ -75,7 +86,7 @@ function checkRunFlags(flags: Partial<RunFlags>): RunOverrides {
   problems.target(flags.target);
   problems.outputFolder('out', flags.out);
   problems.inputFile('baseline', flags.baseline, 'the result.json of an earlier run');
-  problems.budgets('max-regression', flags.maxRegression);
+  await problems.budgets('max-regression', flags.maxRegression);
   if (flags.maxRegression !== undefined && flags.baseline === undefined) {
     problems.add('max-regression', 'is given without --baseline (allowed: --max-regression together with --baseline base.json)');
   }
@@ -90,6 +101,7 @@ function checkRunFlags(flags: Partial<RunFlags>): RunOverrides {
 }
 
 async function readBaseline(file: string): Promise<void> {
+  const { readResultFile } = await import('./report-commands.js');
   try {
     await readResultFile(file);
   } catch (error) {
@@ -105,14 +117,14 @@ function checkReportDir(config: BenchConfig): void {
 
 /** SLO keys of the config and of the scenario (the scenario's win), each problem named in its own file. */
 function parseAllSlos(scenario: Scenario, config: BenchConfig, scenarioFile: string): ParsedSlo[] {
-  const fromConfig = Object.fromEntries(Object.entries(config.slo).filter(([key]) => !(key in scenario.slo)));
-  const configSlos = parseSlos(fromConfig, scenario);
+  // Every config key is checked, also those the scenario overrides: a broken default is still broken.
+  const configSlos = parseSlos(config.slo, scenario);
   const scenarioSlos = parseSlos(scenario.slo, scenario);
   const problems = [
     ...configSlos.errors.map((error) => `${config.file ?? 'config'}: config.${error}`),
     ...scenarioSlos.errors.map((error) => `${scenarioFile}: scenario.${error}`),
   ];
   if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0]! : `${problems.length} invalid SLOs`, problems);
-  const byKey = new Map([...configSlos.value, ...scenarioSlos.value].map((slo) => [slo.key, slo]));
+  const byKey = new Map([...configSlos.value.filter((slo) => !(slo.key in scenario.slo)), ...scenarioSlos.value].map((slo) => [slo.key, slo]));
   return Object.keys({ ...config.slo, ...scenario.slo }).map((key) => byKey.get(key)!);
 }

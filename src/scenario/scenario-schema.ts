@@ -42,22 +42,28 @@ const CollectionSchema = z.strictObject({
   autoId: z.boolean().default(false),
 });
 
-const VectorsSchema = z.union(
-  [
-    z.strictObject({
+// Either key, never both: an object with optional keys (not a union) so a mistake inside one names its own field.
+const VECTOR_SOURCES = '{ random: { seed, distribution } } or { file: "vectors.npy" | "vectors.fvecs" }';
+const VectorsSchema = z
+  .strictObject(
+    {
       random: z
         .strictObject({
           seed: numberField({ integer: true }).default(42),
           distribution: z.enum(['uniform', 'normal', 'clustered']).default('uniform'),
         })
-        .prefault({}),
-    }),
-    z.strictObject({
-      file: z.string().regex(/\.(npy|fvecs)$/i, { error: (issue) => withAllowed(`${describe(issue.input)} is not a vector file`, 'a path ending in .npy or .fvecs') }),
-    }),
-  ],
-  { error: withAllowed('is not a vector source', '{ random: { seed, distribution } } or { file: "vectors.npy" | "vectors.fvecs" }') },
-);
+        .optional(),
+      file: z
+        .string({ error: (issue) => withAllowed(`${describe(issue.input)} is not a file name`, 'a path ending in .npy or .fvecs') })
+        .regex(/\.(npy|fvecs)$/i, { error: (issue) => withAllowed(`${describe(issue.input)} is not a .npy or .fvecs file`, 'a path ending in .npy or .fvecs') })
+        .optional(),
+    },
+    { error: (issue) => withAllowed(`${describe(issue.input)} is not a vector source`, VECTOR_SOURCES) },
+  )
+  .superRefine((vectors, ctx) => {
+    const count = (vectors.random ? 1 : 0) + (vectors.file !== undefined ? 1 : 0);
+    if (count !== 1) ctx.addIssue({ code: 'custom', message: withAllowed(count === 0 ? 'names no source' : 'names both random and file', VECTOR_SOURCES) });
+  });
 
 const IngestSchema = z.strictObject({
   rows: nonNegativeInt().default(10_000),

@@ -73,13 +73,13 @@ function checkFaultTiming(fault: FaultSpec, i: number, loadEndMs: number): strin
 
 function resolveScenario(parsed: ParsedScenario, file: string): Scenario {
   const { collection, ingest } = parsed;
-  const vectors = 'file' in ingest.vectors
+  const vectors = ingest.vectors.file !== undefined
     ? {
         kind: 'file' as const,
         path: path.resolve(path.dirname(file), ingest.vectors.file),
         format: ingest.vectors.file.toLowerCase().endsWith('.npy') ? ('npy' as const) : ('fvecs' as const),
       }
-    : { kind: 'random' as const, ...ingest.vectors.random };
+    : { kind: 'random' as const, seed: ingest.vectors.random?.seed ?? 42, distribution: ingest.vectors.random?.distribution ?? 'uniform' };
   return {
     name: parsed.name,
     description: parsed.description,

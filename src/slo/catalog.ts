@@ -43,7 +43,8 @@ export function resolveKey(key: string, context: SloContext): { ref: MetricRef; 
     phase = segments.shift();
     if (!context.phases.some((p) => p.name === phase)) {
       const names = context.phases.map((p) => p.name);
-      return `no phase named "${phase}"${didYouMean(phase!, names)} (allowed: phase names ${names.join(', ')})`;
+      const near = didYouMean(key, knownKeys(context)) || didYouMean(phase!, names);
+      return `no phase named "${phase}"${near} (allowed: phase names ${names.join(', ')}, or no phase prefix)`;
     }
   }
   const operation = segments.length > 1 ? segments.shift() : undefined;

@@ -144,7 +144,7 @@ describe('validateScenario', () => {
         "scenario.collection.shards: 0 is too small (allowed: integers 1..16; Milvus proxy.maxShardNum)",
         "scenario.collection.dimm: unknown key; did you mean "dim"? (allowed: name, dim, metric, index, shards, replicas, scalars, recreate, autoId)",
         "scenario.ingest.rows: -1 is too small (allowed: integers >= 0)",
-        "scenario.ingest.vectors: is not a vector source (allowed: { random: { seed, distribution } } or { file: "vectors.npy" | "vectors.fvecs" })",
+        "scenario.ingest.vectors.random.distribution: "gaussian" is not allowed (allowed: uniform, normal, clustered)",
         "scenario.phases[1].duration: "soon" is not a duration (allowed: durations such as "500ms", "20s", "2m", "1h" or a number of milliseconds, longer than 0)",
         "scenario.phases[1].rate: -5 is too small (allowed: numbers > 0)",
         "scenario.phases[1].operations[0].search.topK: 0 is too small (allowed: integers 1..16384; Milvus quotaAndLimits.limits.topK)",

@@ -80,7 +80,7 @@ describe('parseSlos', () => {
     expect(errors).toMatchInlineSnapshot(`
       [
         "slo.search.p98: unknown metric; did you mean "search.p90"? (allowed: [<phase>.][search.|query.]<min|mean|p50|p90|p95|p99|p999|max|qps|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>)",
-        "slo.cooldown.search.p99: no phase named "cooldown" (allowed: phase names warmup, steady)",
+        "slo.cooldown.search.p99: no phase named "cooldown" (allowed: phase names warmup, steady, or no phase prefix)",
         "slo.warmup.query.p99: no query operations run in phase "warmup", so this is never measured (allowed: warmup.search.p99)",
         "slo.fault.3.downtime: no fault 3 in the scenario (allowed: fault indexes fault.0)",
         "slo.fault.latency: unknown fault metric (allowed: fault.<downtime|recovery|p50|p99> or fault.<index>.<downtime|recovery|p50|p99>)",
