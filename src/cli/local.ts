@@ -93,7 +93,7 @@ async function checkUpFlags(f: UpFlags): Promise<void> {
   problems.number('querynodes', f.querynodes, { integer: true, min: 1, max: 32 });
   problems.number('session-ttl', f['session-ttl'], { integer: true, min: 200, max: 600_000 });
   problems.number('restart-delay', f['restart-delay'], { integer: true, min: 0, max: 600_000 });
-  problems.number('ready-timeout', f['ready-timeout'], { integer: true, min: 1, max: 600_000 });
+  problems.number('ready-timeout', f['ready-timeout'], { integer: true, min: 1 });
   if (f.runtime !== undefined && f.runtime !== 'process' && f.runtime !== 'docker') {
     problems.add('runtime', `"${f.runtime}" is not allowed${didYouMean(f.runtime, ['process', 'docker'])} (allowed: process, docker)`);
   }
