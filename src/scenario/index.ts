@@ -8,7 +8,6 @@ export { defineConfig, defineScenario } from './define.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { validateScenario, checkScenario, totalLoadMs } from './validate.js';
 export { validateConfig, redactAddress, isTargetAddress, addressProblem, DEFAULT_DOCKER_SERVICES, DEFAULT_NAME_PATTERNS } from './config-schema.js';
-export { problemsIn } from './load.js';
 export { withAllowed } from './problems.js';
 export { loadScenario, loadConfig } from './load.js';
 export { applyOverrides } from './overrides.js';
