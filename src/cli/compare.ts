@@ -24,7 +24,14 @@ export function compareCommand(setExit: (code: number) => void): CommandModule<o
         .option('out', { type: 'string', describe: 'folder for comparison.md and comparison.html' })
         .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON on stdout' }) as never,
     handler: async (flags) => {
-      const { compareFromCli } = await import('../run/index.js');
+      const { FlagProblems } = await import('../run/flags.js');
+      const problems = new FlagProblems();
+      await problems.budgets('max-regression', flags.maxRegression);
+      problems.inputFile('<base>', flags.base, 'the result.json of the baseline run');
+      problems.inputFile('<head>', flags.head, 'the result.json of the run under test');
+      problems.outputFolder('out', flags.out);
+      problems.throwIfAny();
+      const { compareFromCli } = await import('../run/report-commands.js');
       setExit(await compareFromCli(flags));
     },
   };

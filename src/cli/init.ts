@@ -15,6 +15,10 @@ export function initCommand(setExit: (code: number) => void): CommandModule<obje
         .option('dir', { type: 'string', default: '.', describe: 'folder to write into' })
         .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' }) as never,
     handler: async (flags) => {
+      const { FlagProblems } = await import('../run/flags.js');
+      const problems = new FlagProblems();
+      problems.outputFolder('dir', flags.dir);
+      problems.throwIfAny();
       const { writeStarterFiles } = await import('../scenario/index.js');
       const written = await writeStarterFiles(flags.dir, { force: flags.force });
       for (const file of written) process.stdout.write(`wrote ${file}\n`);

@@ -2,6 +2,7 @@
 // Milvus-compatible test cluster — not Milvus). The cluster is found again from its data dir in any later shell.
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 interface CommonFlags {
   'data-dir': string;
@@ -46,11 +47,14 @@ const upCommand: CommandModule<object, UpFlags> = {
       .option('image', { type: 'string', describe: 'docker runtime: image with /bin/sh; the host node and project are bound in (default milvus-bench-busybox:test)' })
       .option('project', { type: 'string', describe: 'docker runtime: com.docker.compose.project label of the containers (default milvus-bench-local)' }) as never,
   handler: async (f) => {
+    await checkUpFlags(f);
     const { startLocalCluster, findLocalCluster, loadLocalConfig, LOCAL_CLUSTER_DESCRIPTION } = await local();
     const config = loadLocalConfig(f['data-dir'], f.config);
     const runtime = f.runtime ?? config.runtime ?? 'process';
-    if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`--runtime must be process or docker, got ${runtime}`);
-    if (runtime === 'process' && (f.image ?? f.project) !== undefined) throw new UsageError('--image and --project apply to --runtime docker only');
+    if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`--runtime: "${runtime}" is not allowed (allowed: process, docker)`);
+    if (runtime === 'process' && (f.image ?? f.project) !== undefined) {
+      throw new UsageError(`--${f.image !== undefined ? 'image' : 'project'}: is set without --runtime docker (allowed: --image and --project with --runtime docker only)`);
+    }
     const cluster = await startLocalCluster({
       dataDir: f['data-dir'],
       port: f.port ?? config.port ?? 19530,
@@ -79,6 +83,23 @@ const upCommand: CommandModule<object, UpFlags> = {
     });
   },
 };
+
+/** The same ranges the local cluster enforces when it starts (src/local/cluster.ts), named by flag and before any work. */
+async function checkUpFlags(f: UpFlags): Promise<void> {
+  const { FlagProblems } = await import('../run/flags.js');
+  const problems = new FlagProblems();
+  problems.number('port', f.port, { integer: true, min: 1, max: 65535 });
+  problems.number('proxies', f.proxies, { integer: true, min: 1, max: 16 });
+  problems.number('querynodes', f.querynodes, { integer: true, min: 1, max: 32 });
+  problems.number('session-ttl', f['session-ttl'], { integer: true, min: 200, max: 600_000 });
+  problems.number('restart-delay', f['restart-delay'], { integer: true, min: 0, max: 600_000 });
+  problems.number('ready-timeout', f['ready-timeout'], { integer: true, min: 1 });
+  if (f.runtime !== undefined && f.runtime !== 'process' && f.runtime !== 'docker') {
+    problems.add('runtime', `"${f.runtime}" is not allowed${didYouMean(f.runtime, ['process', 'docker'])} (allowed: process, docker)`);
+  }
+  problems.inputFile('config', f.config, 'a local.config.json file');
+  problems.throwIfAny();
+}
 
 const statusCommand: CommandModule<object, CommonFlags & { json: boolean }> = {
   command: 'status',
@@ -123,7 +144,9 @@ const killCommand: CommandModule<object, CommonFlags & { name: string; signal: s
       .positional('name', { type: 'string', demandOption: true })
       .option('signal', { type: 'string', default: 'SIGKILL', describe: `one of ${SIGNALS.join(', ')}` }) as never,
   handler: async (f) => {
-    if (!(SIGNALS as readonly string[]).includes(f.signal)) throw new UsageError(`--signal must be one of ${SIGNALS.join(', ')}, got ${f.signal}`);
+    if (!(SIGNALS as readonly string[]).includes(f.signal)) {
+      throw new UsageError(`--signal: "${f.signal}" is not allowed${didYouMean(f.signal, SIGNALS)} (allowed: ${SIGNALS.join(', ')})`);
+    }
     const { signalComponent } = await local();
     await signalComponent(f['data-dir'], f.name, f.signal as NodeJS.Signals);
     process.stdout.write(`sent ${f.signal} to ${f.name}\n`);

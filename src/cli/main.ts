@@ -7,6 +7,7 @@ import { localCommand } from './local.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
+import { explainUsageError, type YargsUsage } from './usage.js';
 import { toolVersion } from './version.js';
 
 /** Commands resolve to the exit code they want; thrown ExitErrors carry theirs. */
@@ -47,9 +48,11 @@ export async function runCli(argv: string[]): Promise<number> {
       .alias('h', 'help')
       .wrap(Math.min(110, process.stdout.columns ?? 110))
       .exitProcess(false)
-      .fail((message, error) => {
-        if (error) throw error;
-        throw new UsageError(message ?? 'invalid command line');
+      .fail((message, error, usage) => {
+        // yargs' own errors (YError: a bad coerce, a conflicting option) are input errors; anything else passes through.
+        if (error) throw error.name === 'YError' ? new UsageError(error.message) : error;
+        const lines = explainUsageError(message ?? 'invalid command line', argv, usage as unknown as YargsUsage);
+        throw new UsageError(lines.length === 1 ? lines[0]! : `${lines.length} problems in the command line`, lines);
       })
       .parseAsync();
   } catch (error) {
@@ -58,10 +61,15 @@ export async function runCli(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+/** One line per problem, each naming its file or flag, the field and what is allowed; a count only when there are several. */
 function reportError(error: unknown): number {
-  if (error instanceof UsageError && error.problems.length > 1) {
-    process.stderr.write(`milvus-bench: ${error.message}\n`);
-    for (const problem of error.problems) process.stderr.write(`  - ${problem}\n`);
+  if (error instanceof UsageError) {
+    const problems = error.problems.length > 0 ? error.problems : [error.message];
+    for (const problem of problems) process.stderr.write(`milvus-bench: ${oneLine(problem)}\n`);
+    if (problems.length > 1) {
+      const summary = /\b\d+ problems\b/.test(error.message) ? error.message : `${problems.length} problems`;
+      process.stderr.write(`milvus-bench: ${oneLine(summary)}\n`);
+    }
     return error.exitCode;
   }
   if (error instanceof ExitError) {
@@ -72,4 +80,8 @@ function reportError(error: unknown): number {
   process.stderr.write(`milvus-bench: internal error: ${message}\n`);
   if (process.env.MILVUS_BENCH_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return ExitCode.internal;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, '; ');
 }

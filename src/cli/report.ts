@@ -15,7 +15,12 @@ export function reportCommand(setExit: (code: number) => void): CommandModule<ob
         .positional('result', { type: 'string', demandOption: true, describe: 'path of a result.json' })
         .option('out', { type: 'string', describe: 'folder to write into (default: beside result.json)' }) as never,
     handler: async (flags) => {
-      const { reportFromCli } = await import('../run/index.js');
+      const { FlagProblems } = await import('../run/flags.js');
+      const problems = new FlagProblems();
+      problems.inputFile('<result>', flags.result, 'a result.json written by milvus-bench run');
+      problems.outputFolder('out', flags.out);
+      problems.throwIfAny();
+      const { reportFromCli } = await import('../run/report-commands.js');
       setExit(await reportFromCli(flags.result, flags.out));
     },
   };

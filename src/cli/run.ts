@@ -39,7 +39,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .option('max-regression', { type: 'string', describe: 'regression budget for --baseline, e.g. p99=10%,qps=5%' })
         .option('keep-local', { type: 'boolean', default: false, describe: 'leave a local cluster started by this run running afterwards' }) as never,
     handler: async (flags) => {
-      const { runFromCli } = await import('../run/index.js');
+      const { runFromCli } = await import('../run/commands.js');
       setExit(await runFromCli(flags));
     },
   };

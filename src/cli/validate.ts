@@ -15,7 +15,7 @@ export function validateCommand(setExit: (code: number) => void): CommandModule<
         .positional('scenario', { type: 'string', demandOption: true })
         .option('config', { type: 'string', describe: 'bench.config.ts to validate with it' }) as never,
     handler: async (flags) => {
-      const { validateFromCli } = await import('../run/index.js');
+      const { validateFromCli } = await import('../run/commands.js');
       setExit(await validateFromCli(flags.scenario, flags.config));
     },
   };

@@ -2,16 +2,19 @@
 import { join, resolve } from 'node:path';
 import type { RunFlags } from '../cli/run.js';
 import type { RunResult } from '../report/index.js';
-import { renderConsoleSummary, writeReports } from '../report/index.js';
-import { compareWithBaseline } from './report-commands.js';
-import { executeRun } from './pipeline.js';
 import { prepareRun } from './prepare.js';
-import { createRunUi } from './ui.js';
 
 export async function runFromCli(flags: RunFlags): Promise<number> {
+  // Flags, config and scenario are checked before the pipeline and its dependencies are even loaded.
+  const prepared = await prepareRun(flags);
+  const [{ renderConsoleSummary, writeReports }, { compareWithBaseline }, { executeRun }, { createRunUi }] = await Promise.all([
+    import('../report/index.js'),
+    import('./report-commands.js'),
+    import('./pipeline.js'),
+    import('./ui.js'),
+  ]);
   const ui = createRunUi({ json: flags.json, quiet: flags.quiet });
   try {
-    const prepared = await prepareRun(flags);
     const result = await executeRun(prepared, { dryRun: flags.dryRun, keepLocal: flags.keepLocal }, ui);
     if (flags.dryRun) return result.exitCode;
     const outDir = resolve(flags.out ?? join(prepared.config.reportDir, reportFolderName(result)));

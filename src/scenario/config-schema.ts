@@ -2,8 +2,8 @@
 import os from 'node:os';
 import { z } from 'zod';
 import type { BenchConfig, FaultBackendName, MilvusRole } from './types.js';
-import { duration, MILVUS_ROLES, nonEmptyString, positiveInt } from './fields.js';
-import { errorMap, formatIssues } from './problems.js';
+import { duration, intField, MILVUS_ROLES, nonEmptyString } from './fields.js';
+import { describe, errorMap, formatIssues, withAllowed } from './problems.js';
 import type { Validation } from './validate.js';
 
 const ADDRESS = /^(local|https?:\/\/([^\s/@]+@)?[^\s/:@]+(:\d{1,5})?\/?|[^\s/:@]+:\d{1,5})$/;
@@ -12,9 +12,19 @@ const ADDRESS = /^(local|https?:\/\/([^\s/@]+@)?[^\s/:@]+(:\d{1,5})?\/?|[^\s/:@]
 export function redactAddress(address: string): string {
   return address.replace(/\/\/[^/@]*@/, '//***@');
 }
-/** 'local', host:port or http(s)://host[:port]. */
+const ADDRESS_ALLOWED = '"local", host:port such as "milvus:19530", or http(s)://host[:port]';
+
+/** 'local', host:port or http(s)://host[:port], with a port 1..65535. */
 export function isTargetAddress(address: string): boolean {
-  return ADDRESS.test(address);
+  if (!ADDRESS.test(address)) return false;
+  const port = /:(\d{1,5})\/?$/.exec(address)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
+
+/** The one-line problem for an address that is not one, without credentials. */
+export function addressProblem(address: unknown): string {
+  const shown = typeof address === 'string' ? `"${redactAddress(address)}"` : describe(address);
+  return withAllowed(address === undefined ? 'is required' : `${shown} is not an address`, ADDRESS_ALLOWED);
 }
 const roleMap = () => z.partialRecord(z.enum(MILVUS_ROLES), z.string());
 
@@ -30,7 +40,10 @@ export const DEFAULT_NAME_PATTERNS: Partial<Record<MilvusRole, string>> = Object
 export const ConfigSchema = z.strictObject({
   target: z
     .strictObject({
-      address: z.string().regex(ADDRESS, { error: 'must be "local", host:port or http(s)://host[:port]' }).default('local'),
+      address: z
+        .string({ error: (issue) => addressProblem(issue.input) })
+        .refine(isTargetAddress, { error: (issue) => addressProblem(issue.input) })
+        .default('local'),
       token: nonEmptyString().optional(),
       username: nonEmptyString().optional(),
       password: z.string().optional(),
@@ -38,28 +51,31 @@ export const ConfigSchema = z.strictObject({
       tls: z.boolean().default(false),
       connectTimeout: duration({ positive: true }).default(5_000),
       /** Prometheus /metrics URLs of the proxies/querynodes, scraped during the load (the local cluster's are found automatically) */
-      metrics: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://milvus-proxy:9091/metrics' })).optional(),
+      metrics: z
+        .array(z.url({ protocol: /^https?$/, error: (issue) => withAllowed(`${describe(issue.input)} is not a URL`, 'http(s) URLs such as "http://milvus-proxy:9091/metrics"') }))
+        .optional(),
     })
     .prefault({}),
   local: z
     .strictObject({
-      proxies: positiveInt().max(16, { error: 'must be <= 16' }).default(2),
-      querynodes: positiveInt().max(16, { error: 'must be <= 16' }).default(2),
-      port: z.number().int().min(0).max(65535, { error: 'must be a port number 0..65535' }).default(19530),
+      proxies: intField(1, 16).default(2),
+      querynodes: intField(1, 16).default(2),
+      port: intField(1, 65535, 'a TCP port').default(19530),
       dataDir: nonEmptyString().default('.milvus-bench/local'),
       runtime: z.enum(['process', 'docker']).default('process'),
       image: nonEmptyString().optional(),
       project: nonEmptyString().optional(),
+      // Both bounds are the local cluster's own (src/local/cluster.ts validateUp); checked here so `validate` says so.
       /** querynode session TTL: how long the coordinator waits for a heartbeat before declaring a querynode dead */
-      sessionTtl: duration({ positive: true }).default(3_000),
+      sessionTtl: duration({ min: 200, max: 600_000 }).default(3_000),
       /** how long the supervisor waits before restarting a killed component */
-      restartDelay: duration({ positive: false }).default(1_000),
+      restartDelay: duration({ min: 0, max: 600_000 }).default(1_000),
       autoRestart: z.boolean().default(true),
     })
     .prefault({}),
-  workers: positiveInt().max(64, { error: 'must be <= 64' }).optional(),
+  workers: intField(1, 64).optional(),
   reportDir: nonEmptyString().default('reports'),
-  slo: z.record(z.string(), z.string({ error: 'must be a threshold string such as "<100ms"' })).default({}),
+  slo: z.record(z.string(), z.string({ error: (issue) => withAllowed(`${describe(issue.input)} is not a threshold string`, 'strings such as "<100ms", ">=0.95", "<0.1%" or "exact"') })).default({}),
   faults: z
     .strictObject({
       backend: z.enum(['local', 'docker', 'kubernetes', 'chaos-mesh', 'process', 'none']).optional(),
@@ -103,7 +119,7 @@ export function validateConfig(input: unknown, file: string | undefined, env: Co
   delete (resolvedTarget as { connectTimeout?: number }).connectTimeout;
   applyEnv(resolvedTarget, env);
   if (!isTargetAddress(resolvedTarget.address)) {
-    return { value: null, errors: [`MILVUS_ADDRESS: must be "local", host:port or http(s)://host[:port] (got "${redactAddress(resolvedTarget.address)}")`] };
+    return { value: null, errors: [`MILVUS_ADDRESS: ${addressProblem(resolvedTarget.address)}`] };
   }
   const config: BenchConfig = {
     ...rest,

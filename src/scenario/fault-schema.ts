@@ -1,30 +1,32 @@
 // The `faults` list of a scenario: what to break, when, and for how long.
 import { z } from 'zod';
 import { duration, MILVUS_ROLES, nonEmptyString, positiveInt } from './fields.js';
+import { describe, withAllowed } from './problems.js';
 
 export const FAULT_ACTIONS = ['kill', 'stop', 'start', 'restart', 'pause', 'partition', 'delay', 'exec'] as const;
 const NEEDS_REVERT = new Set(['pause', 'partition', 'delay']);
 const PERCENT = /^(\d+(?:\.\d+)?)%$/;
+const PICKS = '"one", "all", a count such as 2, a percentage such as "50%" or an exact name such as "querynode-1"';
 
 const pick = z
-  .union([z.string(), z.number()], { error: 'must be "one", "all", a count, a percentage like "50%" or an exact name' })
+  .union([z.string(), z.number()], { error: (issue) => withAllowed(`${describe(issue.input)} is not a pick`, PICKS) })
   .superRefine((value, ctx) => {
     if (typeof value === 'number') {
-      if (!Number.isInteger(value) || value <= 0) ctx.addIssue({ code: 'custom', message: `must be a positive integer count (got ${value})` });
+      if (!Number.isInteger(value) || value <= 0) ctx.addIssue({ code: 'custom', message: withAllowed(`${value} is not a count`, PICKS) });
       return;
     }
     const percent = PERCENT.exec(value);
     if (percent && (Number(percent[1]) <= 0 || Number(percent[1]) > 100)) {
-      ctx.addIssue({ code: 'custom', message: `must be a percentage in (0%, 100%] (got "${value}")` });
+      ctx.addIssue({ code: 'custom', message: withAllowed(`"${value}" is out of range`, 'percentages from "1%" to "100%"') });
     } else if (value.trim() === '') {
-      ctx.addIssue({ code: 'custom', message: 'must be "one", "all", a count, a percentage like "50%" or an exact name' });
+      ctx.addIssue({ code: 'custom', message: withAllowed('is empty', PICKS) });
     }
   });
 
 const lossPercent = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const number = typeof value === 'number' ? value : Number(PERCENT.exec(value)?.[1] ?? NaN);
   if (!Number.isFinite(number) || number < 0 || number > 100) {
-    ctx.addIssue({ code: 'custom', message: `must be a percentage between 0 and 100 such as "10%" (got ${JSON.stringify(value)})` });
+    ctx.addIssue({ code: 'custom', message: withAllowed(`${describe(value)} is not a loss percentage`, 'percentages from "0%" to "100%" such as "10%", or numbers 0..100') });
     return z.NEVER;
   }
   return number;
@@ -45,7 +47,10 @@ export const FaultSchema = z
         times: positiveInt(),
       })
       .optional(),
-    signal: z.string().regex(/^SIG[A-Z0-9]+$/, { error: 'must be a signal name such as "SIGKILL" or "SIGTERM"' }).optional(),
+    signal: z
+      .string({ error: (issue) => withAllowed(`${describe(issue.input)} is not a signal name`, 'signal names such as "SIGKILL", "SIGTERM", "SIGINT"') })
+      .regex(/^SIG[A-Z0-9]+$/, { error: (issue) => withAllowed(`${describe(issue.input)} is not a signal name`, 'signal names such as "SIGKILL", "SIGTERM", "SIGINT"') })
+      .optional(),
     latency: duration({ positive: true }).optional(),
     jitter: duration().optional(),
     loss: lossPercent.optional(),
@@ -55,19 +60,19 @@ export const FaultSchema = z
   .superRefine((fault, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     if (NEEDS_REVERT.has(fault.action) && fault.revertAfter === undefined) {
-      problem('revertAfter', `is required for action "${fault.action}" (how long the fault lasts, e.g. "10s")`);
+      problem('revertAfter', withAllowed(`is required for action "${fault.action}"`, 'a duration such as "10s": how long the fault lasts'));
     }
-    if (fault.action === 'exec' && fault.command === undefined) problem('command', 'is required for action "exec"');
-    if (fault.action !== 'exec' && fault.command !== undefined) problem('command', 'is only allowed with action "exec"');
-    if (fault.action !== 'exec' && fault.revertCommand !== undefined) problem('revertCommand', 'is only allowed with action "exec"');
+    if (fault.action === 'exec' && fault.command === undefined) problem('command', withAllowed('is required for action "exec"', 'a shell command string'));
+    if (fault.action !== 'exec' && fault.command !== undefined) problem('command', withAllowed(`is set for action "${fault.action}"`, 'command only with action "exec"'));
+    if (fault.action !== 'exec' && fault.revertCommand !== undefined) problem('revertCommand', withAllowed(`is set for action "${fault.action}"`, 'revertCommand only with action "exec"'));
     if (fault.action === 'delay' && fault.latency === undefined && fault.loss === undefined) {
-      problem('latency', 'is required for action "delay" (or set loss)');
+      problem('latency', withAllowed('is required for action "delay"', 'latency such as "100ms", or loss such as "10%"'));
     }
     for (const key of ['latency', 'jitter', 'loss'] as const) {
-      if (fault.action !== 'delay' && fault[key] !== undefined) problem(key, 'is only allowed with action "delay"');
+      if (fault.action !== 'delay' && fault[key] !== undefined) problem(key, withAllowed(`is set for action "${fault.action}"`, `${key} only with action "delay"`));
     }
     if (fault.signal !== undefined && fault.action !== 'kill' && fault.action !== 'stop') {
-      problem('signal', 'is only allowed with actions "kill" and "stop"');
+      problem('signal', withAllowed(`is set for action "${fault.action}"`, 'signal only with actions "kill" and "stop"'));
     }
   });
 

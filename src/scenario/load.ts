@@ -1,5 +1,5 @@
 // Loads scenario and config files (.ts/.mts/.js/.mjs) through jiti, with `milvus-bench` aliased to this package.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
@@ -18,9 +18,10 @@ export interface LoadOptions {
 
 export async function loadScenario(file: string, options: LoadOptions = {}): Promise<Scenario> {
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
-  const exported = await importDefault(absolute, file, 'export default defineScenario({ … })');
+  const exported = await importDefault(absolute, file, SCENARIO_HINT);
+  checkExportShape(exported, file, 'scenario', SCENARIO_HINT);
   const { value, errors } = validateScenario(exported, absolute);
-  if (!value) throw new UsageError(`${file}: ${plural(errors.length, 'problem')} in the scenario`, errors);
+  if (!value) throw problemsIn(file, 'scenario', errors);
   return value;
 }
 
@@ -33,24 +34,50 @@ export async function loadConfig(file?: string, options: LoadOptions & { env?: C
   const env = options.env ?? (process.env as ConfigEnv);
   const found = file ?? CONFIG_NAMES.find((name) => existsSync(path.join(cwd, name)));
   const absolute = found === undefined ? undefined : path.resolve(cwd, found);
-  const exported = absolute === undefined ? {} : await importDefault(absolute, found!, 'export default defineConfig({ … })');
+  const exported = absolute === undefined ? {} : await importDefault(absolute, found!, CONFIG_HINT);
+  if (absolute !== undefined) checkExportShape(exported, found!, 'config', CONFIG_HINT);
   const { value, errors } = validateConfig(exported, absolute, env);
-  if (!value) throw new UsageError(`${found ?? 'config'}: ${plural(errors.length, 'problem')} in the config`, errors);
+  if (!value) throw problemsIn(found ?? 'config', 'config', errors);
   return value;
 }
 
+const SCENARIO_HINT = 'export default defineScenario({ … })';
+const CONFIG_HINT = 'export default defineConfig({ … })';
+
+/** Each problem as `<file>: <path>: <what is wrong> (allowed: …)`; the message is the problem itself when there is one. */
+export function problemsIn(file: string, what: string, errors: string[]): UsageError {
+  // Environment variables override the file; their problems are not the file's.
+  const lines = errors.map((error) => (error.startsWith('MILVUS_') ? `environment: ${error}` : `${file}: ${error}`));
+  return new UsageError(lines.length === 1 ? lines[0]! : `${file}: ${plural(lines.length, 'problem')} in the ${what}`, lines);
+}
+
+function checkExportShape(exported: unknown, shown: string, what: string, hint: string): void {
+  if (typeof exported === 'object' && exported !== null && !Array.isArray(exported)) return;
+  const kind = typeof exported === 'function' ? 'a function' : Array.isArray(exported) ? 'a list' : exported === null ? 'null' : `a ${typeof exported}`;
+  throw new UsageError(`${shown}: the default export is ${kind}, not a ${what} object (allowed: ${hint})`);
+}
+
 async function importDefault(absolute: string, shown: string, hint: string): Promise<unknown> {
-  if (!EXTENSIONS.includes(path.extname(absolute))) {
-    throw new UsageError(`${shown}: unsupported file type; use ${EXTENSIONS.join(', ')}`);
+  const extension = path.extname(absolute);
+  if (!EXTENSIONS.includes(extension)) {
+    const what = extension === '' ? 'has no file extension' : `"${extension}" files cannot be loaded${extension === '.json' ? ' (JSON has no defineScenario/defineConfig)' : ''}`;
+    throw new UsageError(`${shown}: ${what} (allowed: ${EXTENSIONS.join(', ')} files with ${hint})`);
   }
-  if (!existsSync(absolute)) throw new UsageError(`${shown}: file not found`);
+  if (!existsSync(absolute)) throw new UsageError(`${shown}: file not found (looked for ${absolute})`);
+  const stat = statSync(absolute);
+  if (stat.isDirectory()) throw new UsageError(`${shown}: is a folder, not a file (allowed: a ${EXTENSIONS.join('/')} file)`);
+  if (stat.size === 0) throw new UsageError(`${shown}: the file is empty (allowed: a file with ${hint})`);
   let module: Record<string, unknown>;
   try {
     module = await fileLoader().import<Record<string, unknown>>(absolute);
   } catch (error) {
-    throw new UsageError(`${shown}: failed to load: ${firstLine(error)}`);
+    throw new UsageError(`${shown}: failed to load: ${firstLine(error)}${syntaxLocation(error, absolute)}`);
   }
-  if (module.default === undefined) throw new UsageError(`${shown}: no default export (write ${hint})`);
+  if (module.default === undefined) {
+    const named = Object.keys(module).filter((key) => key !== '__esModule');
+    const found = named.length ? `; it exports ${named.map((n) => `"${n}"`).join(', ')}` : '';
+    throw new UsageError(`${shown}: no default export${found} (allowed: ${hint})`);
+  }
   return module.default;
 }
 
@@ -73,6 +100,14 @@ export function packageEntry(): string {
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+}
+
+/** jiti puts a syntax error's `file:line:column` on a later line of its message. */
+function syntaxLocation(error: unknown, absolute: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = message.lastIndexOf(`${absolute}:`);
+  const location = at < 0 ? null : /^:(\d+):(\d+)/.exec(message.slice(at + absolute.length));
+  return location ? ` (line ${location[1]}, column ${location[2]})` : '';
 }
 
 function plural(count: number, noun: string): string {

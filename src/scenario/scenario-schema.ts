@@ -1,23 +1,33 @@
 // What users write in a scenario file; defaults are filled here, cross-field rules live in validate.ts.
 import { z } from 'zod';
 import { FaultSchema } from './fault-schema.js';
-import { duration, nonEmptyString, nonNegativeInt, paramRecord, positiveInt, positiveNumber } from './fields.js';
+import { duration, intField, nonEmptyString, nonNegativeInt, numberField, paramRecord, positiveInt, positiveNumber } from './fields.js';
+import { MAX_DIM, MAX_NAME_LENGTH, MAX_NQ, MAX_SHARDS, MAX_TOP_K, MAX_VARCHAR_LENGTH } from './milvus-limits.js';
+import { describe, withAllowed } from './problems.js';
 
+/** A string matching `pattern`, with one message naming the rule. */
+const patternString = (pattern: RegExp, rule: string, maxLength?: number) => {
+  const error = (issue: { input?: unknown }) =>
+    withAllowed(issue.input === undefined ? 'is required' : typeof issue.input === 'string' ? `${describe(issue.input)} is not a valid name` : `${describe(issue.input)} is not a string`, rule);
+  const schema = z.string({ error }).regex(pattern, { error });
+  return maxLength === undefined ? schema : schema.max(maxLength, { error: withAllowed('is too long', `at most ${maxLength} characters (Milvus proxy.maxNameLength)`) });
+};
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const phaseName = z.string().regex(NAME, { error: 'must start with a letter and use only letters, digits, "_" and "-"' });
+const phaseName = patternString(NAME, 'a letter, then letters, digits, "_" and "-"');
+const fieldName = (what: string) => patternString(/^[A-Za-z_][A-Za-z0-9_]*$/, `a ${what} name of letters, digits and "_", not starting with a digit`, MAX_NAME_LENGTH);
 
 const ScalarFieldSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a valid field name (letters, digits, "_")' }),
+  name: fieldName('field'),
   type: z.enum(['int64', 'float', 'bool', 'varchar']),
-  maxLength: positiveInt().optional(),
+  maxLength: intField(1, MAX_VARCHAR_LENGTH, 'Milvus VarChar max_length').optional(),
   min: z.number().optional(),
   max: z.number().optional(),
-  values: z.array(z.string()).min(1, { error: 'must list at least one value' }).optional(),
+  values: z.array(z.string()).min(1, { error: withAllowed('is empty', 'a list of at least one string') }).optional(),
 });
 
 const CollectionSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a valid collection name (letters, digits, "_")' }).default('milvus_bench'),
-  dim: positiveInt().max(32768, { error: 'must be <= 32768' }).default(128),
+  name: fieldName('collection').default('milvus_bench'),
+  dim: intField(1, MAX_DIM, 'Milvus 2.3 float vectors').default(128),
   metric: z.enum(['L2', 'IP', 'COSINE']).default('L2'),
   index: z
     .strictObject({
@@ -25,29 +35,35 @@ const CollectionSchema = z.strictObject({
       params: paramRecord().default({}),
     })
     .prefault({}),
-  shards: positiveInt().max(64, { error: 'must be <= 64' }).default(1),
+  shards: intField(1, MAX_SHARDS, 'Milvus proxy.maxShardNum').default(1),
   replicas: positiveInt().default(1),
   scalars: z.array(ScalarFieldSchema).default([]),
   recreate: z.boolean().default(false),
   autoId: z.boolean().default(false),
 });
 
-const VectorsSchema = z.union(
-  [
-    z.strictObject({
+// Either key, never both: an object with optional keys (not a union) so a mistake inside one names its own field.
+const VECTOR_SOURCES = '{ random: { seed, distribution } } or { file: "vectors.npy" | "vectors.fvecs" }';
+const VectorsSchema = z
+  .strictObject(
+    {
       random: z
         .strictObject({
-          seed: z.number().int({ error: 'must be an integer' }).default(42),
+          seed: numberField({ integer: true }).default(42),
           distribution: z.enum(['uniform', 'normal', 'clustered']).default('uniform'),
         })
-        .prefault({}),
-    }),
-    z.strictObject({
-      file: z.string().regex(/\.(npy|fvecs)$/i, { error: 'must name a .npy or .fvecs file' }),
-    }),
-  ],
-  { error: 'must be { random: { seed, distribution } } or { file: "vectors.npy" | "vectors.fvecs" }' },
-);
+        .optional(),
+      file: z
+        .string({ error: (issue) => withAllowed(`${describe(issue.input)} is not a file name`, 'a path ending in .npy or .fvecs') })
+        .regex(/\.(npy|fvecs)$/i, { error: (issue) => withAllowed(`${describe(issue.input)} is not a .npy or .fvecs file`, 'a path ending in .npy or .fvecs') })
+        .optional(),
+    },
+    { error: (issue) => withAllowed(`${describe(issue.input)} is not a vector source`, VECTOR_SOURCES) },
+  )
+  .superRefine((vectors, ctx) => {
+    const count = (vectors.random ? 1 : 0) + (vectors.file !== undefined ? 1 : 0);
+    if (count !== 1) ctx.addIssue({ code: 'custom', message: withAllowed(count === 0 ? 'names no source' : 'names both random and file', VECTOR_SOURCES) });
+  });
 
 const IngestSchema = z.strictObject({
   rows: nonNegativeInt().default(10_000),
@@ -58,8 +74,8 @@ const IngestSchema = z.strictObject({
 });
 
 const SearchSchema = z.strictObject({
-  nq: positiveInt().default(1),
-  topK: positiveInt().max(16384, { error: 'must be <= 16384' }).default(10),
+  nq: intField(1, MAX_NQ, 'Milvus quotaAndLimits.limits.nq').default(1),
+  topK: intField(1, MAX_TOP_K, 'Milvus quotaAndLimits.limits.topK').default(10),
   params: paramRecord().default({}),
   filter: nonEmptyString().optional(),
   outputFields: z.array(z.string()).default([]),
@@ -67,7 +83,7 @@ const SearchSchema = z.strictObject({
 
 const QuerySchema = z.strictObject({
   expr: nonEmptyString(),
-  limit: positiveInt().default(10),
+  limit: intField(1, MAX_TOP_K, 'Milvus quotaAndLimits.limits.topK').default(10),
   outputFields: z.array(z.string()).default([]),
 });
 
@@ -79,7 +95,10 @@ const OperationSchema = z
   })
   .superRefine((operation, ctx) => {
     const kinds = (operation.search ? 1 : 0) + (operation.query ? 1 : 0);
-    if (kinds !== 1) ctx.addIssue({ code: 'custom', message: 'must have exactly one of search: {…} or query: {…}' });
+    if (kinds !== 1) {
+      const problem = kinds === 0 ? 'has no search or query' : 'has both search and query';
+      ctx.addIssue({ code: 'custom', message: withAllowed(problem, 'exactly one of search: { … } or query: { … }') });
+    }
   });
 
 const PhaseSchema = z
@@ -90,21 +109,22 @@ const PhaseSchema = z
     rate: positiveNumber().optional(),
     rampTo: positiveNumber().optional(),
     maxInFlight: positiveInt().optional(),
-    operations: z.array(OperationSchema).min(1, { error: 'must list at least one operation' }).prefault([{ search: {} }]),
-    timeout: duration({ positive: true }).default(5000),
+    operations: z.array(OperationSchema).min(1, { error: withAllowed('is empty', 'a list of at least one operation') }).prefault([{ search: {} }]),
+    // Latencies are recorded in HDR histograms that end at 10 minutes (metrics/histogram.ts); longer would be clamped.
+    timeout: duration({ positive: true, max: 600_000, why: 'latencies are recorded up to 10 minutes' }).default(5000),
     maxRequests: positiveInt().optional(),
   })
   .superRefine((phase, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     if (phase.concurrency === undefined && phase.rate === undefined) {
-      problem('concurrency', 'set either concurrency (closed loop) or rate (open loop, requests/s)');
+      problem('concurrency', withAllowed('is required when rate is not set', 'concurrency (closed loop) or rate (open loop, requests/s)'));
     }
     if (phase.concurrency !== undefined && phase.rate !== undefined) {
-      problem('rate', 'cannot be combined with concurrency: a phase is either closed loop (concurrency) or open loop (rate)');
+      problem('rate', withAllowed('cannot be combined with concurrency', 'either concurrency (closed loop) or rate (open loop)'));
     }
     if (phase.rate === undefined) {
-      if (phase.rampTo !== undefined) problem('rampTo', 'is only allowed with rate (open loop)');
-      if (phase.maxInFlight !== undefined) problem('maxInFlight', 'is only allowed with rate (open loop)');
+      if (phase.rampTo !== undefined) problem('rampTo', withAllowed('is set without rate', 'rampTo only with rate (open loop)'));
+      if (phase.maxInFlight !== undefined) problem('maxInFlight', withAllowed('is set without rate', 'maxInFlight only with rate (open loop)'));
     }
   });
 
@@ -113,11 +133,11 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().default(''),
   collection: CollectionSchema.prefault({}),
   ingest: IngestSchema.prefault({}),
-  phases: z.array(PhaseSchema).min(1, { error: 'must list at least one phase' }),
+  phases: z.array(PhaseSchema).min(1, { error: (issue) => withAllowed(issue.input === undefined ? 'is required' : 'is empty', 'a list of at least one phase { duration, concurrency | rate }') }),
   /** unmeasured load (the first phase's shape) after the collection is loaded and before the first measured phase */
   warmup: duration().default(3000),
   faults: z.array(FaultSchema).default([]),
-  slo: z.record(z.string(), z.string({ error: 'must be a threshold string such as "<100ms"' })).default({}),
+  slo: z.record(z.string(), z.string({ error: (issue) => withAllowed(`${describe(issue.input)} is not a threshold string`, 'strings such as "<100ms", ">=0.95", "<0.1%" or "exact"') })).default({}),
   verify: z
     .strictObject({
       count: z.boolean().default(true),

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { FaultSpec, IndexType, Operation, Phase, Scenario } from './types.js';
 import { formatDuration } from './duration.js';
 import type { ParsedFault } from './fault-schema.js';
-import { errorMap, formatIssues } from './problems.js';
+import { checkMilvusLimits } from './milvus-limits.js';
+import { errorMap, formatIssues, withAllowed } from './problems.js';
 import { ScenarioSchema, type ParsedPhase, type ParsedScenario } from './scenario-schema.js';
 
 export interface Validation<T> {
@@ -37,16 +38,16 @@ export function checkScenario(scenario: Scenario): string[] {
   const seen = new Map<string, number>();
   scenario.phases.forEach((phase, i) => {
     const previous = seen.get(phase.name);
-    if (previous !== undefined) errors.push(`scenario.phases[${i}].name: "${phase.name}" is already used by phases[${previous}]`);
+    if (previous !== undefined) errors.push(`scenario.phases[${i}].name: ${withAllowed(`"${phase.name}" is already used by phases[${previous}]`, 'a name no other phase has')}`);
     else seen.set(phase.name, i);
-    if (RESERVED_PHASE_NAMES.has(phase.name)) errors.push(`scenario.phases[${i}].name: "${phase.name}" is reserved for SLO keys; pick another name`);
-  });
-  const index = scenario.collection.index;
-  for (const [key, value] of Object.entries(index.params)) {
-    if (['nlist', 'M', 'efConstruction'].includes(key) && !(Number.isInteger(Number(value)) && Number(value) > 0)) {
-      errors.push(`scenario.collection.index.params.${key}: must be a positive integer (got ${JSON.stringify(value)})`);
+    if (RESERVED_PHASE_NAMES.has(phase.name)) {
+      errors.push(`scenario.phases[${i}].name: ${withAllowed(`"${phase.name}" is reserved for SLO keys`, `any name but ${[...RESERVED_PHASE_NAMES].join(', ')}`)}`);
     }
+  });
+  if (scenario.collection.recreate && scenario.ingest.skip) {
+    errors.push(`scenario.ingest.skip: ${withAllowed('contradicts collection.recreate: true (recreating empties the collection)', 'one of recreate and skip set to true')}`);
   }
+  errors.push(...checkMilvusLimits(scenario));
   const loadEndMs = totalLoadMs(scenario.phases);
   scenario.faults.forEach((fault, i) => errors.push(...checkFaultTiming(fault, i, loadEndMs)));
   return errors;
@@ -57,27 +58,28 @@ export function totalLoadMs(phases: readonly Pick<Phase, 'durationMs'>[]): numbe
 }
 
 function checkFaultTiming(fault: FaultSpec, i: number, loadEndMs: number): string[] {
-  const ends = `the load ends at ${formatDuration(loadEndMs)} (sum of phase durations)`;
-  if (fault.atMs >= loadEndMs) return [`scenario.faults[${i}].at: ${formatDuration(fault.atMs)} is not before ${ends}`];
+  const before = `times before ${formatDuration(loadEndMs)}, the sum of phase durations`;
+  if (fault.atMs >= loadEndMs) return [`scenario.faults[${i}].at: ${withAllowed(`${formatDuration(fault.atMs)} is not before the end of the load`, before)}`];
   if (!fault.repeat) return [];
   if (fault.revertAfterMs !== undefined && fault.revertAfterMs >= fault.repeat.everyMs) {
     const every = formatDuration(fault.repeat.everyMs);
-    return [`scenario.faults[${i}].repeat.every: ${every} must be longer than revertAfter (${formatDuration(fault.revertAfterMs)}) so occurrences do not overlap`];
+    const revert = formatDuration(fault.revertAfterMs);
+    return [`scenario.faults[${i}].repeat.every: ${withAllowed(`${every} is not longer than revertAfter (${revert}), so occurrences would overlap`, `durations longer than ${revert}`)}`];
   }
   const lastMs = fault.atMs + fault.repeat.everyMs * (fault.repeat.times - 1);
   if (lastMs < loadEndMs) return [];
-  return [`scenario.faults[${i}].repeat: occurrence ${fault.repeat.times} at ${formatDuration(lastMs)} is not before ${ends}`];
+  return [`scenario.faults[${i}].repeat: ${withAllowed(`occurrence ${fault.repeat.times} at ${formatDuration(lastMs)} is not before the end of the load`, `every occurrence at ${before}`)}`];
 }
 
 function resolveScenario(parsed: ParsedScenario, file: string): Scenario {
   const { collection, ingest } = parsed;
-  const vectors = 'file' in ingest.vectors
+  const vectors = ingest.vectors.file !== undefined
     ? {
         kind: 'file' as const,
         path: path.resolve(path.dirname(file), ingest.vectors.file),
         format: ingest.vectors.file.toLowerCase().endsWith('.npy') ? ('npy' as const) : ('fvecs' as const),
       }
-    : { kind: 'random' as const, ...ingest.vectors.random };
+    : { kind: 'random' as const, seed: ingest.vectors.random?.seed ?? 42, distribution: ingest.vectors.random?.distribution ?? 'uniform' };
   return {
     name: parsed.name,
     description: parsed.description,

@@ -1,5 +1,6 @@
 // Which SLO keys exist and where each reads its value in a RunResult.
 import type { OperationSummary, PhaseResult, RunResult } from '../report/result.js';
+import { didYouMean } from '../suggest.js';
 import type { MetricKind } from './threshold.js';
 
 const LATENCY_STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
@@ -42,7 +43,9 @@ export function resolveKey(key: string, context: SloContext): { ref: MetricRef; 
   if (segments.length > 1 && !(OPERATION_KINDS as readonly string[]).includes(segments[0])) {
     phase = segments.shift();
     if (!context.phases.some((p) => p.name === phase)) {
-      return `no phase named "${phase}" (phases: ${context.phases.map((p) => p.name).join(', ')})`;
+      const names = context.phases.map((p) => p.name);
+      const near = didYouMean(key, knownKeys(context)) || didYouMean(phase!, names);
+      return `no phase named "${phase}"${near} (allowed: phase names ${names.join(', ')}, or no phase prefix)`;
     }
   }
   const operation = segments.length > 1 && segments[0] !== 'ok' ? segments.shift() : undefined;
@@ -50,14 +53,15 @@ export function resolveKey(key: string, context: SloContext): { ref: MetricRef; 
   const okOnly = segments.length > 1 && segments[0] === 'ok';
   if (okOnly) segments.shift();
   const stat = segments.join('.');
-  if (segments.length !== 1 || !(stat in LOAD_STATS)) return unknownMetric();
-  if (okOnly && !(LATENCY_STATS as readonly string[]).includes(stat)) return `"ok." applies to latency figures only (${LATENCY_STATS.join(', ')})`;
+  if (segments.length !== 1 || !(stat in LOAD_STATS)) return unknownMetric(key, context);
+  if (okOnly && !(LATENCY_STATS as readonly string[]).includes(stat)) return `"ok." applies to latency figures only (allowed: ${LATENCY_STATS.join(', ')})`;
   if (operation !== undefined) {
-    if (!(OPERATION_KINDS as readonly string[]).includes(operation)) return unknownMetric();
-    if (PHASE_ONLY_STATS.has(stat)) return `"${stat}" is counted per phase, not per operation; use "${phase ? `${phase}.` : ''}${stat}"`;
+    if (!(OPERATION_KINDS as readonly string[]).includes(operation)) return unknownMetric(key, context);
+    if (PHASE_ONLY_STATS.has(stat)) return `"${stat}" is counted per phase, not per operation (allowed: "${phase ? `${phase}.` : ''}${stat}")`;
     const phases = context.phases.filter((p) => phase === undefined || p.name === phase);
     if (!phases.some((p) => p.operations.some((op) => op.kind === operation))) {
-      return `no ${operation} operations run${phase ? ` in phase "${phase}"` : ''}, so this is never measured`;
+      const measured = OPERATION_KINDS.filter((kind) => phases.some((p) => p.operations.some((op) => op.kind === kind)));
+      return `no ${operation} operations run${phase ? ` in phase "${phase}"` : ''}, so this is never measured (allowed: ${measured.map((kind) => `${phase ? `${phase}.` : ''}${kind}.${stat}`).join(', ') || `${stat} without an operation`})`;
     }
   }
   return { ref: { source: 'load', stat, ...(phase ? { phase } : {}), ...(operation ? { operation } : {}), ...(okOnly ? { okOnly } : {}) }, kind: LOAD_STATS[stat] };
@@ -70,18 +74,31 @@ function resolveFaultKey(segments: string[], context: SloContext): { ref: Metric
     const index = Number(segments[1]);
     if (context.faults && index >= context.faults.length) {
       const existing = context.faults.map((_, i) => `fault.${i}`).join(', ');
-      return `no fault ${index} in the scenario (${existing ? `faults: ${existing}` : 'it has no faults'})`;
+      return `no fault ${index} in the scenario (allowed: ${existing ? `fault indexes ${existing}` : 'no fault keys: the scenario has no faults'})`;
     }
     return { ref: { source: 'fault', index, stat }, kind: FAULT_STATS[stat] };
   }
-  return `unknown fault metric; use fault.<${Object.keys(FAULT_STATS).join('|')}> or fault.<index>.<${Object.keys(FAULT_STATS).join('|')}>`;
+  const stats = Object.keys(FAULT_STATS).join('|');
+  return `unknown fault metric${didYouMean(segments.join('.'), Object.keys(FAULT_STATS).map((s) => `fault.${s}`))} (allowed: fault.<${stats}> or fault.<index>.<${stats}>)`;
 }
 
-function unknownMetric(): string {
+function unknownMetric(key: string, context: SloContext): string {
   return (
-    `unknown metric; use [<phase>.][search.|query.][ok.]<${Object.keys(LOAD_STATS).join('|')}>, ` +
-    `${Object.keys(GLOBAL_METRICS).join(', ')}, downtime, recovery or fault.[<index>.]<${Object.keys(FAULT_STATS).join('|')}>`
+    `unknown metric${didYouMean(key, knownKeys(context))} (allowed: [<phase>.][search.|query.][ok.]<${Object.keys(LOAD_STATS).join('|')}>, ` +
+    `${Object.keys(GLOBAL_METRICS).join(', ')}, downtime, recovery or fault.[<index>.]<${Object.keys(FAULT_STATS).join('|')}>)`
   );
+}
+
+/** Every key the scenario could use, for suggestions. */
+function knownKeys(context: SloContext): string[] {
+  const keys = [...Object.keys(GLOBAL_METRICS), 'downtime', 'recovery', ...Object.keys(FAULT_STATS).map((s) => `fault.${s}`)];
+  for (const prefix of ['', ...context.phases.map((p) => `${p.name}.`)]) {
+    for (const stat of Object.keys(LOAD_STATS)) {
+      keys.push(`${prefix}${stat}`);
+      if (!PHASE_ONLY_STATS.has(stat)) for (const kind of OPERATION_KINDS) keys.push(`${prefix}${kind}.${stat}`);
+    }
+  }
+  return keys;
 }
 
 /** The measured value in base units (ms, fraction, count), or null when the run did not measure it. */

@@ -13,7 +13,7 @@ export { countBaseline, countRows, verifyIntegrity } from './verify.js';
 export type { CountBaseline } from './verify.js';
 export { fillVectorRows, vectorRows } from './vectors.js';
 export { PK_FIELD, VECTOR_FIELD } from './rows.js';
-export { readVectorFileLayout } from './vector-files.js';
+export { checkVectorFile, readVectorFileLayout } from './vector-files.js';
 export type { PromBucket, PromExposition, PromMetricType, PromSample } from './prometheus-text.js';
 export { histogramQuantile, parsePrometheusText } from './prometheus-text.js';
 export type { ServerMetricNames, ServerMetricsEndpoint, ServerMetricsScraper, ServerMetricsScraperOptions } from './server-metrics.js';

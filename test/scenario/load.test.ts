@@ -78,7 +78,7 @@ describe('loadScenario', () => {
   });
 
   it('turns a missing file, a throwing file and a missing default export into one-line errors', async () => {
-    expect((await usageError(loadScenario('nope.ts', { cwd: dir }))).message).toBe('nope.ts: file not found');
+    expect((await usageError(loadScenario('nope.ts', { cwd: dir }))).message).toMatch(/^nope\.ts: file not found \(looked for .*nope\.ts\)$/);
     await write('throws.ts', `throw new Error('boom\\nsecond line');\nexport default {};`);
     expect((await usageError(loadScenario('throws.ts', { cwd: dir }))).message).toBe('throws.ts: failed to load: boom');
     await write('syntax.ts', `export default { name: 'x', `);
@@ -87,9 +87,11 @@ describe('loadScenario', () => {
     expect(syntax.message).not.toContain('\n');
     await write('named.ts', `export const scenario = { name: 'x' };`);
     expect((await usageError(loadScenario('named.ts', { cwd: dir }))).message).toBe(
-      'named.ts: no default export (write export default defineScenario({ … }))',
+      'named.ts: no default export; it exports "scenario" (allowed: export default defineScenario({ … }))',
     );
-    expect((await usageError(loadScenario('data.json', { cwd: dir }))).message).toBe('data.json: unsupported file type; use .ts, .mts, .js, .mjs');
+    expect((await usageError(loadScenario('data.json', { cwd: dir }))).message).toBe(
+      'data.json: ".json" files cannot be loaded (JSON has no defineScenario/defineConfig) (allowed: .ts, .mts, .js, .mjs files with export default defineScenario({ … }))',
+    );
   });
 
   it('lists every validation problem in the UsageError', async () => {
@@ -97,8 +99,8 @@ describe('loadScenario', () => {
     const error = await usageError(loadScenario('bad.ts', { cwd: dir }));
     expect(error.message).toBe('bad.ts: 2 problems in the scenario');
     expect(error.problems).toEqual([
-      'scenario.collection.dimm: unknown key (did you mean "dim"?)',
-      'scenario.phases[0].rate: must be a positive number (got -5)',
+      'bad.ts: scenario.collection.dimm: unknown key; did you mean "dim"? (allowed: name, dim, metric, index, shards, replicas, scalars, recreate, autoId)',
+      'bad.ts: scenario.phases[0].rate: -5 is too small (allowed: numbers > 0)',
     ]);
     expect(error.exitCode).toBe(2);
   });
@@ -139,7 +141,7 @@ describe('loadConfig', () => {
     const explicit = await loadConfig('other.config.mjs', { cwd: project, env: {} });
     expect(explicit.reportDir).toBe('elsewhere');
     expect(explicit.target.address).toBe('local');
-    expect((await usageError(loadConfig('missing.ts', { cwd: project }))).message).toBe('missing.ts: file not found');
+    expect((await usageError(loadConfig('missing.ts', { cwd: project }))).message).toMatch(/^missing\.ts: file not found \(looked for .*missing\.ts\)$/);
   });
 
   it('lets MILVUS_* environment variables override the file', async () => {
@@ -149,7 +151,7 @@ describe('loadConfig', () => {
     });
     expect(config.target).toMatchObject({ address: 'https://cloud.example:443', token: 't0k', username: 'u', password: 'p', database: 'db1' });
     const bad = await usageError(loadConfig(undefined, { cwd: path.join(dir, 'project'), env: { MILVUS_ADDRESS: 'not an address' } }));
-    expect(bad.problems).toEqual(['MILVUS_ADDRESS: must be "local", host:port or http(s)://host[:port] (got "not an address")']);
+    expect(bad.problems).toEqual(['environment: MILVUS_ADDRESS: "not an address" is not an address (allowed: "local", host:port such as "milvus:19530", or http(s)://host[:port])']);
   });
 
   it('reports every config problem with config.* paths', async () => {
@@ -160,11 +162,11 @@ describe('loadConfig', () => {
     const error = await usageError(loadConfig('badconfig.ts', { cwd: dir, env: {} }));
     expect(error.problems).toMatchInlineSnapshot(`
       [
-        "config.target.tls: must be a boolean (got "yes")",
-        "config.target.adress: unknown key (did you mean "address"?)",
-        "config.local.proxies: must be a positive integer (got 0)",
-        "config.faults.backend: must be one of "local", "docker", "kubernetes", "chaos-mesh", "process", "none" (got "ssh")",
-        "config.faults.docker.services.querynod: unknown key (did you mean "querynode"?)",
+        "badconfig.ts: config.target.tls: "yes" is a string, not a boolean (allowed: true or false)",
+        "badconfig.ts: config.target.adress: unknown key; did you mean "address"? (allowed: address, token, username, password, database, tls, connectTimeout, metrics)",
+        "badconfig.ts: config.local.proxies: 0 is too small (allowed: integers 1..16)",
+        "badconfig.ts: config.faults.backend: "ssh" is not allowed (allowed: local, docker, kubernetes, chaos-mesh, process, none)",
+        "badconfig.ts: config.faults.docker.services.querynod: unknown key; did you mean "querynode"? (allowed: proxy, querynode, datanode, indexnode, streamingnode, coordinator, standalone, etcd, minio, pulsar)",
       ]
     `);
   });
@@ -174,6 +176,9 @@ describe('secrets', () => {
   it('never echoes a token or password value in a problem', async () => {
     await write('secret.ts', `export default { target: { token: 12345678, password: 987654 } };`);
     const error = await usageError(loadConfig('secret.ts', { cwd: dir, env: {} }));
-    expect(error.problems).toEqual(['config.target.token: must be a string', 'config.target.password: must be a string']);
+    expect(error.problems).toEqual([
+      'secret.ts: config.target.token: (hidden) is the wrong type (allowed: a non-empty string)',
+      'secret.ts: config.target.password: (hidden) is a number, not a string (allowed: a string)',
+    ]);
   });
 });

@@ -37,7 +37,7 @@ describe('applyOverrides', () => {
     const { scenario: scaled } = applyOverrides(twoPhases, config, { durationMs: 30_000 });
     expect(scaled.phases.map((p) => p.durationMs)).toEqual([10_000, 20_000]);
     expect(scaled.faults[0]).toMatchObject({ atMs: 15_000, revertAfterMs: 5000, repeat: { everyMs: 7500, times: 2 } });
-    expect(thrownBy(() => applyOverrides(twoPhases, config, { durationMs: 20_000 })).problems).toEqual(['scenario.faults[0].repeat.every: 5s must be longer than revertAfter (5s) so occurrences do not overlap']);
+    expect(thrownBy(() => applyOverrides(twoPhases, config, { durationMs: 20_000 })).problems).toEqual(['scenario.faults[0].repeat.every: 5s is not longer than revertAfter (5s), so occurrences would overlap (allowed: durations longer than 5s)']);
     expect(twoPhases.phases[0].durationMs).toBe(20_000);
   });
 
@@ -82,6 +82,6 @@ describe('applyOverrides', () => {
     // 59 s of 60 s scales to 0.983 s of 1 s: still inside; an explicit check below forces a collision.
     expect(applyOverrides(tight, config, { durationMs: 1000 }).scenario.faults.map((f) => f.atMs)).toEqual([167, 983]);
     const clash = { ...tight, phases: [{ ...tight.phases[0], name: 'a' }, { ...tight.phases[0], name: 'a' }] };
-    expect(thrownBy(() => applyOverrides(clash, config, { concurrency: 2 })).problems).toEqual(['scenario.phases[1].name: "a" is already used by phases[0]']);
+    expect(thrownBy(() => applyOverrides(clash, config, { concurrency: 2 })).problems).toEqual(['scenario.phases[1].name: "a" is already used by phases[0] (allowed: a name no other phase has)']);
   });
 });

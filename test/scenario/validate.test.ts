@@ -142,40 +142,40 @@ describe('validateScenario', () => {
       }),
     ).toMatchInlineSnapshot(`
       [
-        "scenario.name: must not be empty (got "")",
-        "scenario.collection.metric: must be one of "L2", "IP", "COSINE" (got "HAMMING")",
-        "scenario.collection.shards: must be a positive integer (got 0)",
-        "scenario.collection.dimm: unknown key (did you mean "dim"?)",
-        "scenario.ingest.rows: must be an integer >= 0 (got -1)",
-        "scenario.ingest.vectors: must be { random: { seed, distribution } } or { file: "vectors.npy" | "vectors.fvecs" }",
-        "scenario.phases[1].duration: must be a duration such as "20s", "500ms", "1m" or a number of milliseconds (got "soon")",
-        "scenario.phases[1].rate: must be a positive number (got -5)",
-        "scenario.phases[1].operations[0].search.topK: must be a positive integer (got 0)",
-        "scenario.phases[1].operations[0]: must have exactly one of search: {…} or query: {…}",
-        "scenario.verify.recallQueries: must be an integer >= 0 (got 1.5)",
-        "scenario.metrics.interval: must be between 100 ms and 60000 ms (got "10ms")",
-        "scenario.colection: unknown key (did you mean "collection"?)",
+        "scenario.name: is empty (allowed: a non-empty string)",
+        "scenario.collection.metric: "HAMMING" is not allowed (allowed: L2, IP, COSINE)",
+        "scenario.collection.shards: 0 is too small (allowed: integers 1..16; Milvus proxy.maxShardNum)",
+        "scenario.collection.dimm: unknown key; did you mean "dim"? (allowed: name, dim, metric, index, shards, replicas, scalars, recreate, autoId)",
+        "scenario.ingest.rows: -1 is too small (allowed: integers >= 0)",
+        "scenario.ingest.vectors.random.distribution: "gaussian" is not allowed (allowed: uniform, normal, clustered)",
+        "scenario.phases[1].duration: "soon" is not a duration (allowed: durations such as "500ms", "20s", "2m", "1h" or a number of milliseconds, longer than 0)",
+        "scenario.phases[1].rate: -5 is too small (allowed: numbers > 0)",
+        "scenario.phases[1].operations[0].search.topK: 0 is too small (allowed: integers 1..16384; Milvus quotaAndLimits.limits.topK)",
+        "scenario.phases[1].operations[0]: has both search and query (allowed: exactly one of search: { … } or query: { … })",
+        "scenario.verify.recallQueries: 1.5 is not an integer (allowed: integers >= 0)",
+        "scenario.metrics.interval: "10ms" is too short (allowed: durations such as "500ms", "20s", "2m", "1h" or a number of milliseconds, 100ms up to 60s)",
+        "scenario.colection: unknown key; did you mean "collection"? (allowed: name, description, collection, ingest, phases, faults, slo, verify, metrics)",
       ]
     `);
   });
 
   it('requires a name and at least one phase, and a loop mode per phase', () => {
-    expect(errorsOf({ phases: [] })).toEqual(['scenario.name: is required', 'scenario.phases: must list at least one phase']);
+    expect(errorsOf({ phases: [] })).toEqual(['scenario.name: is required (allowed: a non-empty string)', 'scenario.phases: is empty (allowed: a list of at least one phase { duration, concurrency | rate })']);
     expect(errorsOf({ name: 'x', phases: [{ duration: 1000, rampTo: 5, maxInFlight: 3 }] })).toEqual([
-      'scenario.phases[0].concurrency: set either concurrency (closed loop) or rate (open loop, requests/s)',
-      'scenario.phases[0].rampTo: is only allowed with rate (open loop)',
-      'scenario.phases[0].maxInFlight: is only allowed with rate (open loop)',
+      'scenario.phases[0].concurrency: is required when rate is not set (allowed: concurrency (closed loop) or rate (open loop, requests/s))',
+      'scenario.phases[0].rampTo: is set without rate (allowed: rampTo only with rate (open loop))',
+      'scenario.phases[0].maxInFlight: is set without rate (allowed: maxInFlight only with rate (open loop))',
     ]);
   });
 
   it('checks phase names: unique and not reserved', () => {
     const phase = { duration: '1s', concurrency: 1 };
     expect(errorsOf({ name: 'x', phases: [{ ...phase, name: 'a' }, { ...phase, name: 'a' }, { ...phase, name: 'search' }] })).toEqual([
-      'scenario.phases[1].name: "a" is already used by phases[0]',
-      'scenario.phases[2].name: "search" is reserved for SLO keys; pick another name',
+      'scenario.phases[1].name: "a" is already used by phases[0] (allowed: a name no other phase has)',
+      'scenario.phases[2].name: "search" is reserved for SLO keys (allowed: any name but search, query, fault, ingest, recall, count, downtime, recovery, dropped, total)',
     ]);
     expect(errorsOf({ name: 'x', phases: [{ ...phase, name: '1st phase' }] })).toEqual([
-      'scenario.phases[0].name: must start with a letter and use only letters, digits, "_" and "-" (got "1st phase")',
+      'scenario.phases[0].name: "1st phase" is not a valid name (allowed: a letter, then letters, digits, "_" and "-")',
     ]);
   });
 
@@ -185,9 +185,9 @@ describe('validateScenario', () => {
       expect(value!.phases[0].durationMs).toBe(ms);
     }
     expect(errorsOf({ name: 'x', phases: [{ duration: '0s', concurrency: 1 }] })).toEqual([
-      'scenario.phases[0].duration: must be longer than 0 (got "0s")',
+      'scenario.phases[0].duration: "0s" is too short (allowed: durations such as "500ms", "20s", "2m", "1h" or a number of milliseconds, longer than 0)',
     ]);
-    expect(errorsOf({ name: 'x', phases: [{ duration: '-1s', concurrency: 1 }] })[0]).toContain('must be a duration such as');
+    expect(errorsOf({ name: 'x', phases: [{ duration: '-1s', concurrency: 1 }] })[0]).toContain('"-1s" is not a duration (negative)');
   });
 });
 
@@ -208,13 +208,13 @@ describe('fault rules', () => {
       ),
     ).toMatchInlineSnapshot(`
       [
-        "scenario.faults[0].revertAfter: is required for action "pause" (how long the fault lasts, e.g. "10s")",
-        "scenario.faults[1].revertAfter: is required for action "partition" (how long the fault lasts, e.g. "10s")",
-        "scenario.faults[2].latency: is required for action "delay" (or set loss)",
-        "scenario.faults[3].command: is required for action "exec"",
-        "scenario.faults[4].command: is only allowed with action "exec"",
-        "scenario.faults[4].latency: is only allowed with action "delay"",
-        "scenario.faults[5].signal: is only allowed with actions "kill" and "stop"",
+        "scenario.faults[0].revertAfter: is required for action "pause" (allowed: a duration such as "10s": how long the fault lasts)",
+        "scenario.faults[1].revertAfter: is required for action "partition" (allowed: a duration such as "10s": how long the fault lasts)",
+        "scenario.faults[2].latency: is required for action "delay" (allowed: latency such as "100ms", or loss such as "10%")",
+        "scenario.faults[3].command: is required for action "exec" (allowed: a shell command string)",
+        "scenario.faults[4].command: is set for action "kill" (allowed: command only with action "exec")",
+        "scenario.faults[4].latency: is set for action "kill" (allowed: latency only with action "delay")",
+        "scenario.faults[5].signal: is set for action "restart" (allowed: signal only with actions "kill" and "stop")",
       ]
     `);
   });
@@ -230,11 +230,11 @@ describe('fault rules', () => {
       ),
     ).toMatchInlineSnapshot(`
       [
-        "scenario.faults[0].action: must be one of "kill", "stop", "start", "restart", "pause", "partition", "delay", "exec" (got "explode")",
-        "scenario.faults[0].target.role: must be one of "proxy", "querynode", "datanode", "indexnode", "streamingnode", "coordinator", "standalone", "etcd", "minio", "pulsar" (got "querynodes")",
-        "scenario.faults[0].target.pick: must be a positive integer count (got 0)",
-        "scenario.faults[1].target.pick: must be a percentage in (0%, 100%] (got "150%")",
-        "scenario.faults[2].target.pick: must be "one", "all", a count, a percentage like "50%" or an exact name",
+        "scenario.faults[0].action: "explode" is not allowed (allowed: kill, stop, start, restart, pause, partition, delay, exec)",
+        "scenario.faults[0].target.role: "querynodes" is not allowed; did you mean "querynode"? (allowed: proxy, querynode, datanode, indexnode, streamingnode, coordinator, standalone, etcd, minio, pulsar)",
+        "scenario.faults[0].target.pick: 0 is not a count (allowed: "one", "all", a count such as 2, a percentage such as "50%" or an exact name such as "querynode-1")",
+        "scenario.faults[1].target.pick: "150%" is out of range (allowed: percentages from "1%" to "100%")",
+        "scenario.faults[2].target.pick: is empty (allowed: "one", "all", a count such as 2, a percentage such as "50%" or an exact name such as "querynode-1")",
       ]
     `);
     const { value } = validateScenario(
@@ -261,9 +261,9 @@ describe('fault rules', () => {
         ]),
       ),
     ).toEqual([
-      'scenario.faults[0].at: 70s is not before the load ends at 60s (sum of phase durations)',
-      'scenario.faults[1].repeat: occurrence 3 at 60s is not before the load ends at 60s (sum of phase durations)',
-      'scenario.faults[3].repeat.every: 15s must be longer than revertAfter (20s) so occurrences do not overlap',
+      'scenario.faults[0].at: 70s is not before the end of the load (allowed: times before 60s, the sum of phase durations)',
+      'scenario.faults[1].repeat: occurrence 3 at 60s is not before the end of the load (allowed: every occurrence at times before 60s, the sum of phase durations)',
+      'scenario.faults[3].repeat.every: 15s is not longer than revertAfter (20s), so occurrences would overlap (allowed: durations longer than 20s)',
     ]);
   });
 });

@@ -18,13 +18,14 @@ describe('parseThreshold', () => {
 
   it('explains malformed thresholds and wrong units', () => {
     expect(parseThreshold('<<100', 'time')).toBe(
-      'threshold "<<100" is not <op><number>[unit] with op one of <, <=, >, >=, ==, != and unit ms, s, m or % (e.g. "<100ms")',
+      '"<<100" is not a threshold (allowed: <op><number>[unit]: op <, <=, >, >=, ==, !=; unit ms, s, m or %; e.g. "<100ms"; here times such as "<100ms", "<1.5s", "<2m" or a plain number of ms)',
     );
-    expect(parseThreshold('100ms', 'time')).toMatch(/^threshold "100ms" is not/);
-    expect(parseThreshold('<5%', 'time')).toBe('threshold "<5%": a time needs ms, s or m (or a plain number of ms)');
-    expect(parseThreshold('>5s', 'ratio')).toBe('threshold ">5s": a ratio takes a plain fraction (0.95) or a percentage (95%)');
-    expect(parseThreshold('>5ms', 'rate')).toBe('threshold ">5ms": this metric is a plain number; remove the unit "ms"');
-    expect(parseThreshold('==1', 'exact')).toBe('threshold "==1" is not allowed; use "exact"');
+    expect(parseThreshold('100ms', 'time')).toMatch(/^"100ms" is not a threshold: no comparison operator \(allowed: /);
+    expect(parseThreshold('<5 sec', 'time')).toMatch(/^"<5 sec" is not a threshold: unknown unit "sec" \(allowed: /);
+    expect(parseThreshold('<5%', 'time')).toBe('"<5%" is a percentage, not a time (allowed: times such as "<100ms", "<1.5s", "<2m" or a plain number of ms)');
+    expect(parseThreshold('>5s', 'ratio')).toBe('">5s" is a time, not a ratio (allowed: fractions such as ">=0.95" or percentages such as "<0.1%")');
+    expect(parseThreshold('>5ms', 'rate')).toBe('">5ms" has the unit "ms" (allowed: plain numbers such as ">500", without a unit)');
+    expect(parseThreshold('==1', 'exact')).toBe('"==1" is not allowed for this key (allowed: "exact")');
   });
 });
 
@@ -78,21 +79,21 @@ describe('parseSlos', () => {
     expect(value.map((s) => s.key)).toEqual(['search.p50']);
     expect(errors).toMatchInlineSnapshot(`
       [
-        "slo.search.p98: unknown metric; use [<phase>.][search.|query.][ok.]<min|mean|p50|p90|p95|p99|p999|max|qps|goodput|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>",
-        "slo.cooldown.search.p99: no phase named "cooldown" (phases: warmup, steady)",
-        "slo.warmup.query.p99: no query operations run in phase "warmup", so this is never measured",
-        "slo.fault.3.downtime: no fault 3 in the scenario (faults: fault.0)",
-        "slo.fault.latency: unknown fault metric; use fault.<downtime|recovery|p50|p99> or fault.<index>.<downtime|recovery|p50|p99>",
-        "slo.search.dropped: "dropped" is counted per phase, not per operation; use "dropped"",
-        "slo.search.p99: threshold "<<100" is not <op><number>[unit] with op one of <, <=, >, >=, ==, != and unit ms, s, m or % (e.g. "<100ms")",
-        "slo.latency: unknown metric; use [<phase>.][search.|query.][ok.]<min|mean|p50|p90|p95|p99|p999|max|qps|goodput|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>",
-        "slo.recall: threshold ">=95ms": a ratio takes a plain fraction (0.95) or a percentage (95%)",
+        "slo.search.p98: unknown metric; did you mean "search.p90"? (allowed: [<phase>.][search.|query.][ok.]<min|mean|p50|p90|p95|p99|p999|max|qps|goodput|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>)",
+        "slo.cooldown.search.p99: no phase named "cooldown" (allowed: phase names warmup, steady, or no phase prefix)",
+        "slo.warmup.query.p99: no query operations run in phase "warmup", so this is never measured (allowed: warmup.search.p99)",
+        "slo.fault.3.downtime: no fault 3 in the scenario (allowed: fault indexes fault.0)",
+        "slo.fault.latency: unknown fault metric (allowed: fault.<downtime|recovery|p50|p99> or fault.<index>.<downtime|recovery|p50|p99>)",
+        "slo.search.dropped: "dropped" is counted per phase, not per operation (allowed: "dropped")",
+        "slo.search.p99: "<<100" is not a threshold (allowed: <op><number>[unit]: op <, <=, >, >=, ==, !=; unit ms, s, m or %; e.g. "<100ms"; here times such as "<100ms", "<1.5s", "<2m" or a plain number of ms)",
+        "slo.latency: unknown metric (allowed: [<phase>.][search.|query.][ok.]<min|mean|p50|p90|p95|p99|p999|max|qps|goodput|errorRate|errors|timeouts|dropped|shortResults>, ingest.rowsPerSec, recall, count, downtime, recovery or fault.[<index>.]<downtime|recovery|p50|p99>)",
+        "slo.recall: ">=95ms" is a time, not a ratio (allowed: fractions such as ">=0.95" or percentages such as "<0.1%")",
       ]
     `);
   });
 
   it('treats a scenario without query operations as having no query metrics', () => {
     const { errors } = parseSlos({ 'query.p99': '<1s' }, { phases: [{ name: 'load', operations: [{ kind: 'search' }] }] });
-    expect(errors).toEqual(['slo.query.p99: no query operations run, so this is never measured']);
+    expect(errors).toEqual(['slo.query.p99: no query operations run, so this is never measured (allowed: search.p99)']);
   });
 });
