@@ -154,7 +154,7 @@ describe('validateScenario', () => {
         "scenario.phases[1].operations[0]: has both search and query (allowed: exactly one of search: { … } or query: { … })",
         "scenario.verify.recallQueries: 1.5 is not an integer (allowed: integers >= 0)",
         "scenario.metrics.interval: "10ms" is too short (allowed: durations such as "500ms", "20s", "2m", "1h" or a number of milliseconds, 100ms up to 60s)",
-        "scenario.colection: unknown key; did you mean "collection"? (allowed: name, description, collection, ingest, phases, faults, slo, verify, metrics)",
+        "scenario.colection: unknown key; did you mean "collection"? (allowed: name, description, collection, ingest, phases, warmup, faults, slo, verify, metrics)",
       ]
     `);
   });
