@@ -1,7 +1,7 @@
 // Runs a fault schedule against one backend during the load: inject on time, revert after revertAfterMs,
 // watch recovery in the background, and revert everything still active on demand (idempotent, bounded).
 import type { FaultSpec } from '../scenario/types.js';
-import { errorText, withTimeout } from './common.js';
+import { errorText, PartialInjectionError, TimeoutError, withTimeout } from './common.js';
 import { assertFaultsSupported, expandOccurrences, resolveOccurrence, type FaultOccurrence } from './plan.js';
 import type { FaultBackend, FaultEvent, FaultRecord, InjectedFault } from './types.js';
 
@@ -55,6 +55,9 @@ export class FaultRunner {
         targets: [],
         backend: backend.name,
         scheduledAtMs: 0,
+        status: 'skipped',
+        callStartedMs: null,
+        injectCallMs: null,
         injectedMs: null,
         revertedMs: null,
         backendRecoveredMs: null,
@@ -130,20 +133,32 @@ export class FaultRunner {
   private async fire(slot: Slot): Promise<void> {
     if (this.stopped) return;
     const { spec } = slot.occurrence;
+    let targets;
     try {
-      const { targets, detail } = await withTimeout(resolveOccurrence(this.backend, slot.occurrence), this.injectTimeoutMs, 'resolving targets');
+      const resolved = await withTimeout(resolveOccurrence(this.backend, slot.occurrence), this.injectTimeoutMs, 'resolving targets');
+      targets = resolved.targets;
       slot.record.targets = targets.map((t) => t.name);
-      slot.record.pickDetail = detail;
-      const fault = await withTimeout(this.backend.inject(spec, targets), this.injectTimeoutMs, `${spec.action} injection`);
-      slot.fault = fault;
-      slot.record.injectedMs = Date.now();
-      if (fault.needsRevert !== false) slot.record.manualRevert = fault.manualRevert;
+      slot.record.pickDetail = resolved.detail;
     } catch (error) {
-      slot.record.error = errorText(error);
-      this.emit('failed', slot, `fault ${this.label(slot)} failed: ${slot.record.error}`);
+      this.fail(slot, error); // nothing was touched yet
       return;
     }
-    this.emit('injected', slot, `injected ${this.label(slot)} (${slot.record.pickDetail})`);
+    // the fault may bite as soon as the call begins (docker stop waits up to t=10 s before it returns)
+    const startedMs = Date.now();
+    slot.record.callStartedMs = startedMs;
+    const call = this.backend.inject(spec, targets);
+    try {
+      slot.fault = await withTimeout(call, this.injectTimeoutMs, `${spec.action} injection`);
+      slot.record.injectedMs = Date.now();
+      slot.record.injectCallMs = slot.record.injectedMs - startedMs;
+      slot.record.status = 'injected';
+      if (slot.fault.needsRevert !== false) slot.record.manualRevert = slot.fault.manualRevert;
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) slot.record.injectCallMs = Date.now() - startedMs;
+      await this.failInjection(slot, error, call);
+      return;
+    }
+    this.emit('injected', slot, `injected ${this.label(slot)} (${slot.record.pickDetail}) in ${slot.record.injectCallMs} ms`);
     if (spec.revertAfterMs !== undefined && !this.revertingAll) {
       const timer = setTimeout(() => {
         this.revertTimers.delete(timer);
@@ -152,6 +167,34 @@ export class FaultRunner {
       this.revertTimers.add(timer);
     }
     this.track(this.observers, this.observe(slot, slot.fault));
+  }
+
+  private fail(slot: Slot, error: unknown): void {
+    slot.record.status = 'failed';
+    slot.record.error = errorText(error);
+    this.emit('failed', slot, `fault ${this.label(slot)} failed: ${slot.record.error}`);
+  }
+
+  /**
+   * A failed injection may have partly happened: revert what the backend reports as done. A call that timed out may
+   * still land: wait for it (bounded again) and revert whatever it leaves behind.
+   */
+  private async failInjection(slot: Slot, error: unknown, call: Promise<InjectedFault>): Promise<void> {
+    this.fail(slot, error);
+    if (error instanceof PartialInjectionError) slot.fault = error.partial;
+    if (error instanceof TimeoutError) {
+      try {
+        slot.fault = await withTimeout(call, this.injectTimeoutMs, `late ${slot.occurrence.spec.action} injection`);
+        slot.record.injectCallMs = Date.now() - (slot.record.callStartedMs ?? Date.now());
+      } catch (late) {
+        if (late instanceof PartialInjectionError) slot.fault = late.partial;
+        if (!(late instanceof TimeoutError)) slot.record.injectCallMs = Date.now() - (slot.record.callStartedMs ?? Date.now());
+      }
+    }
+    if (slot.fault && slot.fault.needsRevert !== false) {
+      slot.record.manualRevert = slot.fault.manualRevert;
+      await this.revertSlot(slot);
+    }
   }
 
   private async observe(slot: Slot, fault: InjectedFault): Promise<void> {
@@ -169,10 +212,12 @@ export class FaultRunner {
   private revertSlot(slot: Slot): Promise<void> {
     const fault = slot.fault;
     if (!fault || fault.needsRevert === false) return Promise.resolve();
+    const startedMs = Date.now();
     slot.reverting ??= withTimeout(this.backend.revert(fault), this.revertTimeoutMs, `reverting ${fault.action}`).then(
       () => {
         slot.record.revertedMs = Date.now();
-        this.emit('reverted', slot, `reverted ${this.label(slot)}`);
+        const at = new Date(slot.record.revertedMs).toISOString().slice(11, 23);
+        this.emit('reverted', slot, `reverted ${this.label(slot)} at ${at} UTC (took ${slot.record.revertedMs - startedMs} ms)`);
       },
       (error: unknown) => {
         slot.record.revertError = errorText(error);

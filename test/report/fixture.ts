@@ -154,7 +154,7 @@ function faultResult(outage: { phase: string; fromS: number }, phases: PhaseResu
   const before = series.filter((p) => p.tMs < injectedAtMs - 1000 && p.p99 !== null);
   return {
     index: 0, occurrence: 0, action: 'kill', role: 'querynode', pick: 'random', pickDetail: 'seeded random (seed 7) among 2',
-    targets: [`querynode-1${hostile}`], backend: 'local', scheduledAtMs: injectedAtMs, injectedMs: LOAD_START + injectedAtMs, revertedMs: LOAD_START + injectedAtMs + 50,
+    targets: [`querynode-1${hostile}`], backend: 'local', scheduledAtMs: injectedAtMs, status: 'injected', callStartedMs: LOAD_START + injectedAtMs - 5, injectCallMs: 5, injectedMs: LOAD_START + injectedAtMs, revertedMs: LOAD_START + injectedAtMs + 50,
     backendRecoveredMs: (recovered ?? first) + 400, injectedAtMs,
     impact: {
       firstFailureMs: first, lastFailureMs: edges.last, firstSuccessAfterLastFailureMs: recovered, recoveredMs: recovered,
