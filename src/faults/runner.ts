@@ -42,7 +42,8 @@ export class FaultRunner {
   ) {
     assertFaultsSupported(backend, faults);
     this.revertTimeoutMs = options.revertTimeoutMs ?? 15_000;
-    this.injectTimeoutMs = options.injectTimeoutMs ?? 30_000;
+    // above the chaos-mesh backend's own 30 s AllInjected wait, so its partial state (the CR) comes back to be reverted
+    this.injectTimeoutMs = options.injectTimeoutMs ?? 45_000;
     this.recoveryTimeoutMs = options.recoveryTimeoutMs ?? 120_000;
     this.slots = expandOccurrences(faults).map((occurrence) => ({
       occurrence,

@@ -198,9 +198,11 @@ export interface KubernetesFaultConfig {
   kubeconfig?: string;
   context?: string;
   namespace: string;
-  /** Helm release name: app.kubernetes.io/instance */
+  /** Helm release (or Milvus Operator CR) name: app.kubernetes.io/instance */
   instance: string;
-  /** role → extra label selector; defaults to app.kubernetes.io/component=<role> */
+  /** how Milvus was installed: the Helm chart labels pods component=<role>, the Milvus Operator app.kubernetes.io/component=<role>; unset: find both */
+  flavor?: 'helm' | 'operator';
+  /** role → extra label selector, replacing the flavor's default */
   selectors: Partial<Record<MilvusRole, string>>;
 }
 
