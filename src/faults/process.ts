@@ -83,14 +83,19 @@ export class ProcessFaultBackend extends CandidateBackend {
       manualRevert: spec.action === 'pause' ? `kill -CONT ${hit.join(' ')}` : 'nothing to revert (your supervisor restarts killed processes)',
       needsRevert: spec.action === 'pause',
     });
-    for (const [i, pid] of pids.entries()) {
+    const hit: number[] = [];
+    const failures: string[] = [];
+    for (const pid of pids) {
       try {
         process.kill(pid, signal);
+        hit.push(pid);
       } catch (error) {
-        const hit = pids.slice(0, i);
-        if (spec.action === 'pause') await waitStopped(hit);
-        throw new PartialInjectionError(`${signal} to pid ${pid} failed (after ${i} of ${pids.length} done): ${errorText(error)}`, faultOn(hit));
+        failures.push(`pid ${pid}: ${errorText(error)}`);
       }
+    }
+    if (failures.length > 0) {
+      if (spec.action === 'pause') await waitStopped(hit);
+      throw new PartialInjectionError(`${signal} failed for ${failures.length} of ${pids.length} process(es): ${failures.join('; ')}`, faultOn(hit));
     }
     if (spec.action === 'pause') await waitStopped(pids);
     return faultOn(pids);

@@ -6,7 +6,7 @@ import { computeFaultImpact } from '../metrics/index.js';
 import type { FaultResult, RunResult, SloResult } from '../report/index.js';
 import { RESULT_SCHEMA_VERSION } from '../report/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { toolVersion } from '../cli/version.js';
+import { toolVersion } from '../version.js';
 import type { PreparedRun } from './prepare.js';
 import { isLocalAddress } from './resolve-target.js';
 import { redactAddress } from '../target/index.js';

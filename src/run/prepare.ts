@@ -1,5 +1,5 @@
 // Everything a run needs before touching the network: config, scenario, flag overrides, parsed SLOs.
-import type { RunFlags } from '../cli/run.js';
+import type { RunFlags } from './options.js';
 import { UsageError } from '../errors.js';
 import type { BenchConfig, RunOverrides, Scenario } from '../scenario/index.js';
 import { applyOverrides, loadConfig, loadScenario, parseDuration } from '../scenario/index.js';
