@@ -121,6 +121,35 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s in the middle of a fault', (si
   }, 100_000);
 });
 
+describe.each([
+  ['an unhandled rejection', "setTimeout(() => void Promise.reject(new Error('stray rejection')), 7000);"],
+  ['an uncaught exception', "setTimeout(() => { throw new Error('stray exception'); }, 7000);"],
+])('%s in the middle of a fault', (_what, crash) => {
+  it('reverts it at once, still writes result.json with the error, exits 1', async () => {
+    group = new ChildGroup();
+    const pids = [group.spawn('querynode', 1).pid!];
+    config(group.pattern('querynode'));
+    const name = `crash-${crash.includes('reject') ? 'rejection' : 'exception'}`;
+    // code in the scenario file runs inside the CLI process: the stray error fires there 7 s after loading (the pause is in place by then)
+    const file = scenario(name, `{ at: '200ms', action: 'pause', target: { role: 'querynode', pick: 'all' }, revertAfter: '60s' }`);
+    writeFile(dir, `${name}.ts`, `${readFileSync(file, 'utf8')}\n${crash}\n`);
+    const statesWhenInjected: Array<string | null> = [];
+    const run = await runCli(['run', file, '--out', `reports/${name}`], {
+      cwd: dir,
+      timeoutMs: 90_000,
+      onOutput: { match: /fault injected: pause/, then: () => statesWhenInjected.push(...pids.map(stateNow)) },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(1);
+    expect(statesWhenInjected).toEqual(['T']);
+    expect(await processStateOf(pids[0])).toMatch(/^[RS]$/);
+    const result = resultAt(`reports/${name}`);
+    expect(result.error).toMatch(/^internal error: stray (rejection|exception)$/);
+    expect(result.exitCode).toBe(1);
+    expect(result.faults[0].revertedMs).not.toBeNull();
+    expect(run.elapsedMs).toBeLessThan(20_000);
+  }, 100_000);
+});
+
 describe('a fault that did not happen as written', () => {
   it('a failing fault command: exit 4 (not an SLO breach), status failed with its message, result.json written', async () => {
     group = new ChildGroup();
