@@ -88,7 +88,6 @@ export class DockerFaultBackend extends CandidateBackend {
 
   protected async injectAction(spec: FaultSpec, targets: FaultTargetRef[]): Promise<InjectedFault> {
     const names = targets.map((t) => t.name).join(' ');
-    // revert looks at each container's real state, so it may cover every picked container: it undoes only what happened
     const state: DockerRevertState = { ids: targets.map((t) => t.id) };
     const fault: InjectedFault = { action: spec.action, targets, revertState: state, manualRevert: 'nothing to revert', needsRevert: spec.action !== 'start' && spec.action !== 'restart' };
     let act: ((c: Docker.Container) => Promise<unknown>) | undefined;
@@ -125,10 +124,14 @@ export class DockerFaultBackend extends CandidateBackend {
       default:
         throw new Error(`docker backend cannot ${spec.action}`);
     }
-    const { failed } = await settleEach(targets, (t) => act(this.docker.getContainer(t.id)));
+    const { done, failed } = await settleEach(targets, (t) => act(this.docker.getContainer(t.id)));
     if (failed.length > 0) {
+      // undo only the containers the engine says it acted on: a refused call changed nothing
+      const hit = done.map((t) => t.name).join(' ');
+      const partial: InjectedFault = { ...fault, targets: done, revertState: { ids: done.map((t) => t.id) } satisfies DockerRevertState };
+      if (fault.manualRevert !== 'nothing to revert') partial.manualRevert = fault.manualRevert.replace(names, hit);
       const why = failed.map((f) => `${f.item.name}: ${errorText(f.error)}`).join('; ');
-      throw new PartialInjectionError(`docker ${spec.action} failed on ${failed.length} of ${targets.length} container(s): ${why}`, fault);
+      throw new PartialInjectionError(`docker ${spec.action} failed on ${failed.length} of ${targets.length} container(s): ${why}`, partial);
     }
     return fault;
   }
@@ -140,23 +143,34 @@ export class DockerFaultBackend extends CandidateBackend {
     return commands.join(' && ') || 'nothing to revert';
   }
 
-  /** Disconnects each target; `links` grows as each network is cut, so a failure midway leaves the exact undo list. */
+  /** Disconnects every target (one failing does not stop the others); `links` grows as each network is cut. */
   private async disconnect(targets: FaultTargetRef[], links: Record<string, NetworkLink[]>): Promise<void> {
+    const problems: string[] = [];
     for (const target of targets) {
-      const info = await this.docker.getContainer(target.id).inspect();
-      const networks = Object.entries(info.NetworkSettings.Networks ?? {})
-        .filter(([network]) => (this.config.network ? network === this.config.network : network !== 'host' && network !== 'none'))
-        .map(([network, endpoint]) => ({ network, aliases: ((endpoint.Aliases ?? []) as string[]).filter((a) => !info.Id.startsWith(a)) }));
-      if (networks.length === 0) {
-        throw new Error(`container ${target.name} is on no network that can be disconnected (host/none networking, or not on ${this.config.network})`);
-      }
-      for (const link of networks) {
-        // recorded before the call: a disconnect that errors may still have happened, and reconnecting is idempotent
-        (links[target.id] ??= []).push(link);
-        await this.docker.getNetwork(link.network).disconnect({ Container: target.id, Force: true });
+      try {
+        await this.disconnectOne(target, links);
+      } catch (error) {
+        problems.push(`${target.name}: ${errorText(error)}`);
       }
     }
+    if (problems.length > 0) throw new Error(`${problems.length} of ${targets.length} container(s) not cut off: ${problems.join('; ')}`);
   }
+
+  private async disconnectOne(target: FaultTargetRef, links: Record<string, NetworkLink[]>): Promise<void> {
+    const info = await this.docker.getContainer(target.id).inspect();
+    const networks = Object.entries(info.NetworkSettings.Networks ?? {})
+      .filter(([network]) => (this.config.network ? network === this.config.network : network !== 'host' && network !== 'none'))
+      .map(([network, endpoint]) => ({ network, aliases: ((endpoint.Aliases ?? []) as string[]).filter((a) => !info.Id.startsWith(a)) }));
+    if (networks.length === 0) {
+      throw new Error(`container ${target.name} is on no network that can be disconnected (host/none networking, or not on ${this.config.network})`);
+    }
+    for (const link of networks) {
+      // recorded before the call: a disconnect that errors may still have happened, and reconnecting is idempotent
+      (links[target.id] ??= []).push(link);
+      await this.docker.getNetwork(link.network).disconnect({ Container: target.id, Force: true });
+    }
+  }
+
 
   /** Undoes what the real state shows is still broken, on every container even when one of them fails. */
   protected async revertAction(fault: InjectedFault): Promise<void> {
