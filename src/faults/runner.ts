@@ -9,8 +9,12 @@ export interface FaultRunnerOptions {
   onEvent?: (event: FaultEvent) => void;
   /** bound on one revert (unpause, reconnect, delete CR …) */
   revertTimeoutMs?: number;
-  /** bound on resolve + inject of one occurrence */
+  /** bound on one inject call; a call still running then is failed, and undone whenever it lands */
   injectTimeoutMs?: number;
+  /** bound on resolving the targets of one occurrence */
+  resolveTimeoutMs?: number;
+  /** how long a timed-out inject call is still awaited so that what it did can be undone */
+  lateLandingMs?: number;
   /** how long to watch for the backend's recovery after a fault */
   recoveryTimeoutMs?: number;
 }
@@ -33,6 +37,8 @@ export class FaultRunner {
   private revertingAll: Promise<void> | undefined;
   private readonly revertTimeoutMs: number;
   private readonly injectTimeoutMs: number;
+  private readonly resolveTimeoutMs: number;
+  private readonly lateLandingMs: number;
   private readonly recoveryTimeoutMs: number;
 
   constructor(
@@ -44,6 +50,8 @@ export class FaultRunner {
     this.revertTimeoutMs = options.revertTimeoutMs ?? 15_000;
     // above the chaos-mesh backend's own 30 s AllInjected wait, so its partial state (the CR) comes back to be reverted
     this.injectTimeoutMs = options.injectTimeoutMs ?? 45_000;
+    this.resolveTimeoutMs = options.resolveTimeoutMs ?? 30_000;
+    this.lateLandingMs = options.lateLandingMs ?? 60_000;
     this.recoveryTimeoutMs = options.recoveryTimeoutMs ?? 120_000;
     this.slots = expandOccurrences(faults).map((occurrence) => ({
       occurrence,
@@ -86,9 +94,16 @@ export class FaultRunner {
     this.injectionTimers.clear();
   }
 
-  /** Reverts every active fault now. Safe to call from a signal handler and a finally block at once. */
-  revertAll(): Promise<void> {
+  /**
+   * Reverts every active fault, after waiting (bounded) for injections in flight to land. Safe to call from a signal
+   * handler and a finally block at once. `{ wait: false }` (a forced exit) reverts what is known now, without waiting.
+   */
+  revertAll(options: { wait?: boolean } = {}): Promise<void> {
     this.stop();
+    if (options.wait === false) {
+      this.clearRevertTimers();
+      return Promise.all(this.slots.filter((s) => s.fault).map((s) => this.revertSlot(s))).then(() => {});
+    }
     this.revertingAll ??= this.revertEverything().finally(() => {
       this.revertingAll = undefined;
     });
@@ -104,11 +119,16 @@ export class FaultRunner {
     return this.slots.map((s) => ({ ...s.record, targets: [...s.record.targets] }));
   }
 
-  private async revertEverything(): Promise<void> {
+  private clearRevertTimers(): void {
     for (const timer of this.revertTimers) clearTimeout(timer);
     this.revertTimers.clear();
-    // an injection running right now must land (or fail) before it can be undone
-    await withTimeout(Promise.allSettled([...this.inFlight]), this.injectTimeoutMs, 'in-flight injection').catch(() => {});
+  }
+
+  private async revertEverything(): Promise<void> {
+    this.clearRevertTimers();
+    // an injection running right now must land (or fail, or be given up on) before it can be undone
+    const inFlightBound = this.resolveTimeoutMs + this.injectTimeoutMs + this.lateLandingMs;
+    await withTimeout(Promise.allSettled([...this.inFlight]), inFlightBound, 'in-flight injection').catch(() => {});
     await Promise.all(this.slots.filter((s) => s.fault).map((s) => this.revertSlot(s)));
   }
 
@@ -136,7 +156,7 @@ export class FaultRunner {
     const { spec } = slot.occurrence;
     let targets;
     try {
-      const resolved = await withTimeout(resolveOccurrence(this.backend, slot.occurrence), this.injectTimeoutMs, 'resolving targets');
+      const resolved = await withTimeout(resolveOccurrence(this.backend, slot.occurrence), this.resolveTimeoutMs, 'resolving targets');
       targets = resolved.targets;
       slot.record.targets = targets.map((t) => t.name);
       slot.record.pickDetail = resolved.detail;
@@ -185,7 +205,7 @@ export class FaultRunner {
     if (error instanceof PartialInjectionError) slot.fault = error.partial;
     if (error instanceof TimeoutError) {
       try {
-        slot.fault = await withTimeout(call, this.injectTimeoutMs, `late ${slot.occurrence.spec.action} injection`);
+        slot.fault = await withTimeout(call, this.lateLandingMs, `late ${slot.occurrence.spec.action} injection`);
         slot.record.injectCallMs = Date.now() - (slot.record.callStartedMs ?? Date.now());
       } catch (late) {
         if (late instanceof PartialInjectionError) slot.fault = late.partial;

@@ -21,7 +21,7 @@ import {
   serverMetricsEndpoints,
   verifyIntegrity,
 } from '../target/index.js';
-import { buildFaultResults, emptyResult, finishResult } from './assemble.js';
+import { analyzeRun, emptyResult, finishResult } from './assemble.js';
 import { describeUnstartedLocalPlan } from './dry-run.js';
 import type { PreparedRun } from './prepare.js';
 import type { ResolvedTarget } from './resolve-target.js';
@@ -60,7 +60,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
       abort.abort();
     },
     revertFaults: async () => {
-      await runner?.revertAll();
+      await runner?.revertAll({ wait: false });
     },
     log: ui.log,
   });
@@ -180,7 +180,7 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     result.phases = load.phases;
     result.total = load.total;
     result.timeSeries = load.timeSeries;
-    result.faults = buildFaultResults(faultRecords, load, scenario);
+    ({ faults: result.faults, steady: result.steady } = analyzeRun(faultRecords, load, scenario));
   }
   finishResult(result, evaluateSlos(slos, result));
   return result;

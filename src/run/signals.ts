@@ -11,7 +11,7 @@ export interface RunGuardHandlers {
   onInterrupt(signal: NodeJS.Signals): void;
   /** an exception nothing caught: recorded as the run's error, then the load stops like on a signal */
   onCrash(error: InternalError): void;
-  /** undo every injected fault now (idempotent; the pipeline's own final revert shares it) */
+  /** undo every fault injected so far, now, without waiting for injections in flight (idempotent) */
   revertFaults(): Promise<void>;
   log(line: string): void;
 }

@@ -112,6 +112,22 @@ describe('partial injections on Kubernetes', () => {
     expect(api.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
   });
 
+  it('contract: an injection that lands after the runner gave up on it is undone when it lands', async () => {
+    const { api, config } = await cluster('helm');
+    const runner = new FaultRunner(new ChaosMeshFaultBackend(config, ['contract/milvus']), [spec({ action: 'pause', target: { role: 'querynode', pick: 'all' } })], {
+      injectTimeoutMs: 50, // the double's controller reports AllInjected ~100 ms after the create
+    });
+    runner.start(Date.now());
+    await waitFor(() => runner.records()[0].revertedMs ?? runner.records()[0].revertError, 10_000, 'revert of the late injection');
+    const [record] = runner.records();
+    expect(record.status).toBe('failed');
+    expect(record.error).toBe('pause injection timed out after 50 ms');
+    expect(record.injectCallMs).toBeGreaterThan(50);
+    expect(api.createdChaos).toHaveLength(1);
+    expect(api.chaos.size).toBe(0);
+    for (const name of QN) expect(api.pod(name)?.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True' });
+  });
+
   it('contract: the CR left behind that cannot be deleted either is reported with the kubectl command', async () => {
     const { api, config } = await cluster('helm');
     api.neverInject = true;
