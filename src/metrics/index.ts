@@ -14,5 +14,7 @@ export {
 export type { Histogram } from './histogram.js';
 export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance } from './counters.js';
 export { IntervalMerger, mergeSnapshots } from './timeseries.js';
-export { computeFaultImpact, eventsInWindow, scanOutages } from './fault-impact.js';
+export { computeFaultImpact } from './fault-impact.js';
 export type { FaultImpactInput } from './fault-impact.js';
+export { analyzeDowntime, goodCompletions } from './downtime.js';
+export type { DowntimeAnalysis, DowntimeInput, FaultClock } from './downtime.js';

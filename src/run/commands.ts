@@ -58,7 +58,7 @@ function jsonSummary(result: RunResult, files: { json: string; html: string }) {
     scenario: result.scenario.name,
     target: result.target,
     phases: result.phases.map((p) => ({ name: p.name, qps: p.qps, latency: p.latency, counters: p.counters })),
-    faults: result.faults.map((f) => ({ action: f.action, targets: f.targets, downtimeMs: f.impact?.downtimeMs ?? null })),
+    faults: result.faults.map((f) => ({ action: f.action, targets: f.targets, status: f.status, downtimeMs: f.downtimeMs, recovered: f.recovered })),
     integrity: result.integrity,
     slo: result.slo.map((s) => ({ key: s.key, threshold: s.threshold, actual: s.actual, pass: s.pass })),
     reports: files,

@@ -86,11 +86,13 @@ function resolveScenario(parsed: ParsedScenario, file: string): Scenario {
       index: { type: collection.index.type, params: { ...INDEX_DEFAULTS[collection.index.type], ...collection.index.params } },
     },
     ingest: { ...ingest, vectors },
-    phases: parsed.phases.map(resolvePhase),
+    phases: parsed.phases.map((phase, i) => ({ ...resolvePhase(phase, i), slowMs: parsed.availability.slowMs })),
     faults: parsed.faults.map(resolveFault),
     slo: parsed.slo,
     verify: parsed.verify,
     metrics: { intervalMs: parsed.metrics.interval, recoverySuccesses: parsed.metrics.recoverySuccesses },
+    availability: parsed.availability,
+    recovery: parsed.recovery,
     file,
   };
 }

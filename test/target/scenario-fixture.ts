@@ -30,6 +30,8 @@ export function testScenario(changes: ScenarioChanges = {}): Scenario {
     slo: {},
     verify: { count: true, recallQueries: 10, ...changes.verify },
     metrics: { intervalMs: 1000, recoverySuccesses: 3 },
+    availability: { slowMs: 1000 },
+    recovery: { windowMs: 1000 },
     file: '/tmp/target-test.ts',
   };
 }
