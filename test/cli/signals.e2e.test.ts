@@ -171,6 +171,22 @@ describe('a fault that did not happen as written', () => {
     expect(run.stderr).toMatch(/milvus-bench: fault exec .* was not injected as written .*no such switch/);
   }, 100_000);
 
+  it('a revert that fails: exit 4, and the command to finish it by hand is printed', async () => {
+    group = new ChildGroup();
+    group.spawn('querynode', 1);
+    config(group.pattern('querynode'));
+    const marker = join(dir, 'switched-off');
+    const fault = `{ at: '500ms', action: 'exec', target: { role: 'querynode', pick: 'all' }, revertAfter: '1s', command: 'touch ${marker}', revertCommand: 'echo switch stuck >&2; exit 5' }`;
+    const run = await runCli(['run', scenario('failing-revert', fault, '3s'), '--out', 'reports/failing-revert'], { cwd: dir, timeoutMs: 90_000 });
+    expect(run.code, run.stderr + run.stdout).toBe(4);
+    expect(run.stdout).toContain(`Finish it by hand: echo switch stuck >&2; exit 5`);
+    const [record] = resultAt('reports/failing-revert').faults;
+    expect(injection(record)).toBe('injected');
+    expect(record.revertError).toContain('switch stuck');
+    expect(record.revertedMs).toBeNull();
+    expect(run.stderr).toMatch(/revert failed: .*switch stuck.*; finish it by hand: echo switch stuck/);
+  }, 100_000);
+
   it('a pause that lands on two of three processes is undone on those two, exit 4', async () => {
     group = new ChildGroup();
     const mine = [1, 2].map((i) => spawnVictim(NOBODY, `${group.tag}-querynode-${i}`));
