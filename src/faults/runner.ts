@@ -164,6 +164,7 @@ export class FaultRunner {
       this.fail(slot, error); // nothing was touched yet
       return;
     }
+    if (this.stopped) return; // the run ended while the targets were being resolved: never touch them
     // the fault may bite as soon as the call begins (docker stop waits up to t=10 s before it returns)
     const startedMs = Date.now();
     slot.record.callStartedMs = startedMs;
@@ -219,7 +220,7 @@ export class FaultRunner {
   }
 
   private async observe(slot: Slot, fault: InjectedFault): Promise<void> {
-    const since = slot.record.injectedMs ?? Date.now();
+    const since = slot.record.callStartedMs ?? slot.record.injectedMs ?? Date.now();
     try {
       const seen = await this.backend.observeRecovery(fault, since, this.recoveryTimeoutMs);
       slot.record.backendRecoveredMs = seen.recoveredMs;
