@@ -126,6 +126,32 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s in the middle of a fault', (si
   }, 100_000);
 });
 
+describe('a second Ctrl-C', () => {
+  it('reverts at once and exits 130 without waiting for the load to wind down', async () => {
+    group = new ChildGroup();
+    const pids = [group.spawn('querynode', 1).pid!];
+    config(group.pattern('querynode'));
+    const file = scenario('double-interrupt', `{ at: '1s', action: 'pause', target: { role: 'querynode', pick: 'all' }, revertAfter: '60s' }`, '60s');
+    const states: Array<string | null> = [];
+    const run = await runCli(['run', file, '--out', 'reports/double'], {
+      cwd: dir,
+      timeoutMs: 90_000,
+      onOutput: {
+        match: /fault injected: pause/,
+        then: (child) => {
+          states.push(...pids.map(stateNow));
+          child.kill('SIGINT');
+          setTimeout(() => child.kill('SIGINT'), 20);
+        },
+      },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(130);
+    expect(states).toEqual(['T']);
+    expect(await processStateOf(pids[0])).toMatch(/^[RS]$/);
+    expect(run.stderr).toContain('milvus-bench: SIGINT again');
+  }, 100_000);
+});
+
 describe.each([
   ['an unhandled rejection', "setTimeout(() => void Promise.reject(new Error('stray rejection')), 7000);"],
   ['an uncaught exception', "setTimeout(() => { throw new Error('stray exception'); }, 7000);"],
