@@ -125,7 +125,7 @@ export class PhaseRecorder {
       run[kind] = (run[kind] ?? 0) + 1;
       return;
     }
-    this.openRun({ ok: false, firstMs: startMs, lastMs: endMs, count: 1, [kind]: 1 });
+    this.openRun({ ok: false, firstMs: startMs, lastMs: endMs, firstEndMs: endMs, count: 1, [kind]: 1 });
   }
 
   private openRun(run: OutcomeRun): void {

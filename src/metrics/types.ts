@@ -36,6 +36,8 @@ export interface OutcomeRun {
   firstMs: number;
   lastMs: number;
   count: number;
+  /** bad runs: the end of the first request that ended (the earliest moment the run proved the service bad) */
+  firstEndMs?: number;
   /** bad runs: how the requests were bad (absent counts are 0) */
   errors?: number;
   timeouts?: number;

@@ -76,6 +76,16 @@ describe('analyzeDowntime', () => {
     expect(fault.disruption).toMatchObject({ failed: outageMs, timedOut: 0, recovered: true });
   });
 
+  test('a slow request already in flight when the refusal began does not start the disruption early', () => {
+    // 4 slots: one request sent 300 ms before the outage is still in flight when it begins and fails with it
+    const slot = (offset: number) =>
+      recordWorker(20_000, 20, (t) => (t === 4720 ? { kind: 'error', latencyMs: 280 } : t >= 5000 && t < 7000 ? refused : ok()), offset);
+    const runs = [...slot(0), ...slot(5), ...slot(10), ...slot(15)];
+    const [fault] = analyze(runs, [{ at: 5000 }]).faults;
+    expect(Math.abs(fault.downtimeMs! - 2000)).toBeLessThanOrEqual(25);
+    expect(Math.abs(fault.effectLagMs!)).toBeLessThanOrEqual(25);
+  });
+
   test('the fault clock is the call start: a call returning 1 s late does not shorten the downtime', () => {
     const runs = recordWorker(20_000, 5, (t) => (t >= 5000 && t < 7000 ? refused : ok()));
     const [fault] = analyze(runs, [{ at: 5000 }]).faults;
