@@ -51,8 +51,43 @@ export class SloBreachError extends ExitError {
   }
 }
 
+/**
+ * A fault did not happen as the scenario wrote it (its injection failed or only partly happened; what did happen was
+ * reverted), or a revert failed and left the target broken: exit 4, never an SLO breach.
+ */
+export class FaultInjectionError extends ExitError {
+  constructor(message: string) {
+    super(message, ExitCode.targetFailed);
+  }
+}
+
+/** SIGINT / SIGTERM: exit 130. */
 export class InterruptedError extends ExitError {
   constructor(message = 'interrupted') {
     super(message, ExitCode.interrupted);
   }
+}
+
+/** An exception nothing caught, or a rejection nothing handled: exit 1. */
+export class InternalError extends ExitError {
+  constructor(message: string) {
+    super(message, ExitCode.internal);
+  }
+}
+
+type FatalExit = (error: ExitError) => void;
+let fatalExit: FatalExit | undefined;
+
+/** The CLI's entry point registers how to end the process at once (the only place that calls process.exit). */
+export function setFatalExit(exit: FatalExit | undefined): void {
+  fatalExit = exit;
+}
+
+/**
+ * Ends the process now with the error's exit code, through the entry point's handler (a second Ctrl-C after faults were
+ * reverted). Without a registered handler (library use) it only sets process.exitCode.
+ */
+export function exitFatally(error: ExitError): void {
+  if (fatalExit) fatalExit(error);
+  else process.exitCode = error.exitCode;
 }

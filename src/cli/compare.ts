@@ -1,13 +1,6 @@
 // `milvus-bench compare <base> <head>`: the regression gate between two result.json files.
 import type { CommandModule } from 'yargs';
-
-export interface CompareFlags {
-  base: string;
-  head: string;
-  maxRegression?: string;
-  out?: string;
-  json: boolean;
-}
+import type { CompareFlags } from '../run/options.js';
 
 export function compareCommand(setExit: (code: number) => void): CommandModule<object, CompareFlags> {
   return {

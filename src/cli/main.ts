@@ -1,6 +1,6 @@
 // The milvus-bench command line: yargs commands as thin shells; exit codes are decided here and nowhere else.
 import yargs from 'yargs';
-import { ExitCode, ExitError, UsageError } from '../errors.js';
+import { ExitCode, ExitError, setFatalExit, UsageError } from '../errors.js';
 import { compareCommand } from './compare.js';
 import { initCommand } from './init.js';
 import { localCommand } from './local.js';
@@ -8,10 +8,12 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { explainUsageError, type YargsUsage } from './usage.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../version.js';
 
 /** Commands resolve to the exit code they want; thrown ExitErrors carry theirs. */
 export async function main(argv: string[]): Promise<void> {
+  // a run's guards report here when it must end at once (a second Ctrl-C, after its faults were reverted)
+  setFatalExit((error) => process.exit(reportError(error)));
   const code = await runCli(argv);
   process.exitCode = code;
   // Piscina threads, gRPC channels or timers of a failed step must not keep a finished CLI alive.
@@ -38,7 +40,7 @@ export async function runCli(argv: string[]): Promise<number> {
       .example('$0 compare reports/base/result.json reports/head/result.json --max-regression p99=10%,qps=5%', 'regression gate')
       .example('$0 local up --detach', 'start the local Milvus-compatible test cluster in the background')
       .epilogue(
-        'Exit codes: 0 every SLO met, 2 invalid input, 3 SLO breached or regression, 4 target unreachable or setup failed, 130 interrupted, 1 internal error.',
+        'Exit codes: 0 every SLO met, 2 invalid input, 3 SLO breached or regression, 4 target unreachable, setup failed or a fault not injected/reverted as written, 130 interrupted, 1 internal error.',
       )
       .demandCommand(1, 'name a command (run, validate, init, compare, report, local); see --help')
       .strict()

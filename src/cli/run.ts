@@ -1,22 +1,6 @@
 // `milvus-bench run <scenario>`: flags only; the pipeline lives in src/run/.
 import type { CommandModule } from 'yargs';
-
-export interface RunFlags {
-  scenario: string;
-  config?: string;
-  target?: string;
-  out?: string;
-  duration?: string;
-  rate?: number;
-  concurrency?: number;
-  workers?: number;
-  quiet: boolean;
-  json: boolean;
-  dryRun: boolean;
-  baseline?: string;
-  maxRegression?: string;
-  keepLocal: boolean;
-}
+import type { RunFlags } from '../run/options.js';
 
 export function runCommand(setExit: (code: number) => void): CommandModule<object, RunFlags> {
   return {

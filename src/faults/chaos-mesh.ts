@@ -3,13 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import type { FaultAction, FaultSpec, KubernetesFaultConfig, MilvusRole } from '../scenario/types.js';
 import { CandidateBackend } from './base.js';
-import { pollUntil } from './common.js';
+import { errorText, PartialInjectionError, pollUntil } from './common.js';
 import { isApiStatus, KubeScope } from './kube.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
 
 const GROUP = 'chaos-mesh.org';
 const VERSION = 'v1alpha1';
 const APPLY_TIMEOUT_MS = 30_000;
+/** set by tests to exercise the timeout without waiting 30 s */
+export const chaosTiming = { applyTimeoutMs: APPLY_TIMEOUT_MS };
 /** pod-failure needs a duration; the CR is deleted at revert, so this only bounds a run that dies without reverting */
 const UNBOUNDED_DURATION = '1h';
 
@@ -117,24 +119,30 @@ export class ChaosMeshFaultBackend extends CandidateBackend {
     const { kind, body } = this.chaosSpec(spec, targets);
     const name = `milvus-bench-${spec.action}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
     const manualRevert = `kubectl delete ${PLURALS[kind]} ${name} ${this.scope.kubectlScope()}`;
-    await this.scope.custom.createNamespacedCustomObject({
-      ...this.collection(kind),
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind,
-        metadata: { name, namespace: this.scope.namespace, labels: { 'app.kubernetes.io/managed-by': 'milvus-bench' } },
-        spec: body,
-      },
-    });
     const fault: InjectedFault = { action: spec.action, targets, revertState: { kind, name, before } satisfies ChaosRevertState, manualRevert };
+    try {
+      await this.scope.custom.createNamespacedCustomObject({
+        ...this.collection(kind),
+        body: {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind,
+          metadata: { name, namespace: this.scope.namespace, labels: { 'app.kubernetes.io/managed-by': 'milvus-bench' } },
+          spec: body,
+        },
+      });
+    } catch (error) {
+      // a create whose answer was lost may still have made the CR: the runner's revert deletes it (404 is fine)
+      throw new PartialInjectionError(`creating ${kind} ${name} failed: ${errorText(error)}`, fault);
+    }
+    const timeoutMs = chaosTiming.applyTimeoutMs;
     const injected = await pollUntil(async () => {
       const object = (await this.scope.custom.getNamespacedCustomObject(this.ref(kind, name))) as ChaosObject;
       const condition = object.status?.conditions?.find((c) => c.type === 'AllInjected');
       return condition?.status === 'True' ? true : undefined;
-    }, APPLY_TIMEOUT_MS, 200);
+    }, timeoutMs, 200);
     if (!injected) {
-      await this.revertAction(fault).catch(() => {});
-      throw new Error(`${kind} ${name} was not AllInjected within ${APPLY_TIMEOUT_MS} ms (is the Chaos Mesh controller running?); deleted it`);
+      // the CR may have hit some of the pods: the runner deletes it (and prints the kubectl command if it cannot)
+      throw new PartialInjectionError(`${kind} ${name} was not AllInjected within ${timeoutMs} ms (is the Chaos Mesh controller running?)`, fault);
     }
     return fault;
   }

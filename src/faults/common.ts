@@ -5,11 +5,42 @@ import type { FaultTargetRef, InjectedFault } from './types.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Rejects with `<what> timed out after <ms> ms` when the promise takes longer; the timer never keeps the process alive. */
+/** What withTimeout rejects with: the awaited work may still be running (and may still land). */
+export class TimeoutError extends Error {}
+
+/**
+ * Thrown by a backend's inject when it failed after some of it happened (2 of 3 containers stopped, a CR created but
+ * never AllInjected): `partial` describes exactly what to undo, and the runner reverts it.
+ */
+export class PartialInjectionError extends Error {
+  constructor(
+    message: string,
+    readonly partial: InjectedFault,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs `fn` on every item, all at once, and waits for all of them (unlike Promise.all, which rejects while others are
+ * still running): which items succeeded, and the failures with their errors.
+ */
+export async function settleEach<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<{ done: T[]; failed: Array<{ item: T; error: unknown }> }> {
+  const outcomes = await Promise.allSettled(items.map(fn));
+  const done: T[] = [];
+  const failed: Array<{ item: T; error: unknown }> = [];
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') done.push(items[i]);
+    else failed.push({ item: items[i], error: outcome.reason });
+  });
+  return { done, failed };
+}
+
+/** Rejects with a TimeoutError `<what> timed out after <ms> ms` when the promise takes longer; the timer never keeps the process alive. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -72,15 +103,21 @@ export interface ExecRevertState {
 export async function injectExec(spec: FaultSpec, targets: FaultTargetRef[]): Promise<InjectedFault> {
   const command = spec.options.command;
   if (!command) throw new Error("fault action 'exec' needs options.command");
-  await runExecCommand(command, targets);
   const state: ExecRevertState = { revertCommand: spec.options.revertCommand };
-  return {
+  const fault: InjectedFault = {
     action: 'exec',
     targets,
     revertState: state,
     manualRevert: spec.options.revertCommand ?? 'nothing to revert (no options.revertCommand)',
     needsRevert: spec.options.revertCommand !== undefined,
   };
+  try {
+    await runExecCommand(command, targets);
+  } catch (error) {
+    // a failing command may have done part of its work before it failed: run the revert command too
+    throw new PartialInjectionError(errorText(error), fault);
+  }
+  return fault;
 }
 
 export async function revertExec(fault: InjectedFault): Promise<void> {

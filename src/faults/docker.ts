@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { TargetError, UsageError } from '../errors.js';
 import type { DockerFaultConfig, FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
 import { CandidateBackend } from './base.js';
-import { errorText, pollUntil } from './common.js';
+import { errorText, PartialInjectionError, pollUntil, settleEach } from './common.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
 
 /** allow entry that permits name-pattern matching across the whole engine when no compose project is set */
@@ -87,73 +87,110 @@ export class DockerFaultBackend extends CandidateBackend {
   }
 
   protected async injectAction(spec: FaultSpec, targets: FaultTargetRef[]): Promise<InjectedFault> {
-    const ids = targets.map((t) => t.id);
     const names = targets.map((t) => t.name).join(' ');
-    const state: DockerRevertState = { ids };
-    const each = (fn: (c: Docker.Container) => Promise<unknown>) => Promise.all(ids.map((id) => fn(this.docker.getContainer(id))));
-    let manualRevert = 'nothing to revert';
+    const state: DockerRevertState = { ids: targets.map((t) => t.id) };
+    const fault: InjectedFault = { action: spec.action, targets, revertState: state, manualRevert: 'nothing to revert', needsRevert: spec.action !== 'start' && spec.action !== 'restart' };
+    let act: ((c: Docker.Container) => Promise<unknown>) | undefined;
     switch (spec.action) {
       case 'kill':
-        await each((c) => c.kill({ signal: spec.options.signal ?? 'SIGKILL' }));
-        manualRevert = `docker start ${names}`;
+        act = (c) => c.kill({ signal: spec.options.signal ?? 'SIGKILL' });
+        fault.manualRevert = `docker start ${names}`;
         break;
       case 'stop':
-        await each((c) => c.stop({ t: 10 }));
-        manualRevert = `docker start ${names}`;
+        act = (c) => c.stop({ t: 10 });
+        fault.manualRevert = `docker start ${names}`;
         break;
       case 'start':
-        await each((c) => c.start());
+        act = (c) => c.start();
         break;
       case 'restart':
-        await each((c) => c.restart({ t: 10 }));
+        act = (c) => c.restart({ t: 10 });
         break;
       case 'pause':
-        await each((c) => c.pause());
-        manualRevert = `docker unpause ${names}`;
+        act = (c) => c.pause();
+        fault.manualRevert = `docker unpause ${names}`;
         break;
       case 'partition':
-        state.links = await this.disconnect(targets);
-        manualRevert = Object.entries(state.links)
-          .flatMap(([id, links]) => links.map((l) => `docker network connect ${l.network} ${targets.find((t) => t.id === id)?.name ?? id}`))
-          .join(' && ');
-        break;
+        state.links = {};
+        fault.manualRevert = `docker network connect <network> ${names}`;
+        try {
+          await this.disconnect(targets, state.links);
+        } catch (error) {
+          fault.manualRevert = this.reconnectCommand(targets, state.links);
+          throw new PartialInjectionError(`partition: ${errorText(error)}`, fault);
+        }
+        fault.manualRevert = this.reconnectCommand(targets, state.links);
+        return fault;
       default:
         throw new Error(`docker backend cannot ${spec.action}`);
     }
-    const needsRevert = spec.action !== 'start' && spec.action !== 'restart';
-    return { action: spec.action, targets, revertState: state, manualRevert, needsRevert };
-  }
-
-  private async disconnect(targets: FaultTargetRef[]): Promise<Record<string, NetworkLink[]>> {
-    const links: Record<string, NetworkLink[]> = {};
-    for (const target of targets) {
-      const info = await this.docker.getContainer(target.id).inspect();
-      const networks = Object.entries(info.NetworkSettings.Networks ?? {})
-        .filter(([network]) => (this.config.network ? network === this.config.network : network !== 'host' && network !== 'none'))
-        .map(([network, endpoint]) => ({ network, aliases: ((endpoint.Aliases ?? []) as string[]).filter((a) => !info.Id.startsWith(a)) }));
-      if (networks.length === 0) {
-        throw new Error(`container ${target.name} is on no network that can be disconnected (host/none networking, or not on ${this.config.network})`);
-      }
-      links[target.id] = networks;
-      for (const link of networks) await this.docker.getNetwork(link.network).disconnect({ Container: target.id, Force: true });
+    const { done, failed } = await settleEach(targets, (t) => act(this.docker.getContainer(t.id)));
+    if (failed.length > 0) {
+      // undo only the containers the engine says it acted on: a refused call changed nothing
+      const hit = done.map((t) => t.name).join(' ');
+      const partial: InjectedFault = { ...fault, targets: done, revertState: { ids: done.map((t) => t.id) } satisfies DockerRevertState };
+      if (fault.manualRevert !== 'nothing to revert') partial.manualRevert = fault.manualRevert.replace(names, hit);
+      const why = failed.map((f) => `${f.item.name}: ${errorText(f.error)}`).join('; ');
+      throw new PartialInjectionError(`docker ${spec.action} failed on ${failed.length} of ${targets.length} container(s): ${why}`, partial);
     }
-    return links;
+    return fault;
   }
 
+  private reconnectCommand(targets: FaultTargetRef[], links: Record<string, NetworkLink[]>): string {
+    const commands = Object.entries(links).flatMap(([id, list]) =>
+      list.map((l) => `docker network connect ${l.network} ${targets.find((t) => t.id === id)?.name ?? id}`),
+    );
+    return commands.join(' && ') || 'nothing to revert';
+  }
+
+  /** Disconnects every target (one failing does not stop the others); `links` grows as each network is cut. */
+  private async disconnect(targets: FaultTargetRef[], links: Record<string, NetworkLink[]>): Promise<void> {
+    const problems: string[] = [];
+    for (const target of targets) {
+      try {
+        await this.disconnectOne(target, links);
+      } catch (error) {
+        problems.push(`${target.name}: ${errorText(error)}`);
+      }
+    }
+    if (problems.length > 0) throw new Error(`${problems.length} of ${targets.length} container(s) not cut off: ${problems.join('; ')}`);
+  }
+
+  private async disconnectOne(target: FaultTargetRef, links: Record<string, NetworkLink[]>): Promise<void> {
+    const info = await this.docker.getContainer(target.id).inspect();
+    const networks = Object.entries(info.NetworkSettings.Networks ?? {})
+      .filter(([network]) => (this.config.network ? network === this.config.network : network !== 'host' && network !== 'none'))
+      .map(([network, endpoint]) => ({ network, aliases: ((endpoint.Aliases ?? []) as string[]).filter((a) => !info.Id.startsWith(a)) }));
+    if (networks.length === 0) {
+      throw new Error(`container ${target.name} is on no network that can be disconnected (host/none networking, or not on ${this.config.network})`);
+    }
+    for (const link of networks) {
+      // recorded before the call: a disconnect that errors may still have happened, and reconnecting is idempotent
+      (links[target.id] ??= []).push(link);
+      await this.docker.getNetwork(link.network).disconnect({ Container: target.id, Force: true });
+    }
+  }
+
+
+  /** Undoes what the real state shows is still broken, on every container even when one of them fails. */
   protected async revertAction(fault: InjectedFault): Promise<void> {
     const { ids, links } = fault.revertState as DockerRevertState;
-    for (const id of ids) {
+    const { failed } = await settleEach(ids, async (id) => {
       const container = this.docker.getContainer(id);
-      const state = (await container.inspect()).State;
-      if (fault.action === 'pause' && state.Paused) await container.unpause();
-      if ((fault.action === 'kill' || fault.action === 'stop') && !state.Running) await container.start();
+      const info = await container.inspect();
+      if (fault.action === 'pause' && info.State.Paused) await container.unpause();
+      if ((fault.action === 'kill' || fault.action === 'stop') && !info.State.Running) await container.start();
       if (fault.action === 'partition') {
-        const attached = (await container.inspect()).NetworkSettings.Networks ?? {};
+        const attached = info.NetworkSettings.Networks ?? {};
         for (const link of links?.[id] ?? []) {
           if (attached[link.network]) continue;
           await this.docker.getNetwork(link.network).connect({ Container: id, EndpointConfig: { Aliases: link.aliases } });
         }
       }
+    });
+    if (failed.length > 0) {
+      const name = (id: string) => fault.targets.find((t) => t.id === id)?.name ?? id;
+      throw new Error(failed.map((f) => `${name(f.item)}: ${errorText(f.error)}`).join('; '));
     }
   }
 

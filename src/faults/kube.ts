@@ -1,5 +1,5 @@
 // What the kubernetes and chaos-mesh backends share: kubeconfig + context, the allow check, pod listing by the
-// Milvus Helm chart's labels, and a watch that reports when enough pods are Ready again.
+// labels of the Milvus Helm chart and the Milvus Operator, and a watch that reports when enough pods are Ready again.
 import * as k8s from '@kubernetes/client-node';
 import { TargetError, UsageError } from '../errors.js';
 import type { KubernetesFaultConfig, MilvusRole } from '../scenario/types.js';
@@ -8,19 +8,35 @@ import type { FaultTargetRef } from './types.js';
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
-// Component labels of the Milvus Helm chart; its etcd / minio / pulsar subcharts label pods their own way.
-const DEFAULT_SELECTORS: Record<MilvusRole, string> = {
-  proxy: 'app.kubernetes.io/component=proxy',
-  querynode: 'app.kubernetes.io/component=querynode',
-  datanode: 'app.kubernetes.io/component=datanode',
-  indexnode: 'app.kubernetes.io/component=indexnode',
-  streamingnode: 'app.kubernetes.io/component=streamingnode',
-  coordinator: 'app.kubernetes.io/component=mixcoord',
-  standalone: 'app.kubernetes.io/component=standalone',
+// The component value Milvus's installers give each role's pods (Helm chart and Milvus Operator agree on the values).
+const COMPONENTS: Partial<Record<MilvusRole, string>> = {
+  proxy: 'proxy',
+  querynode: 'querynode',
+  datanode: 'datanode',
+  indexnode: 'indexnode',
+  streamingnode: 'streamingnode',
+  coordinator: 'mixcoord',
+  standalone: 'standalone',
+};
+// etcd / minio / pulsar come from subcharts (or the operator's dependencies), which label pods their own way.
+const DEPENDENCY_SELECTORS: Partial<Record<MilvusRole, string>> = {
   etcd: 'app.kubernetes.io/name=etcd',
   minio: 'app=minio',
   pulsar: 'app=pulsar',
 };
+
+/** Label selectors for a role's pods, per install flavor: Helm chart `component=<role>`, Milvus Operator `app.kubernetes.io/component=<role>`. */
+export function roleSelectors(config: Pick<KubernetesFaultConfig, 'instance' | 'flavor' | 'selectors'>, role: MilvusRole): string[] {
+  const instance = `${INSTANCE_LABEL}=${config.instance}`;
+  const custom = config.selectors[role] ?? DEPENDENCY_SELECTORS[role];
+  if (custom) return [`${instance},${custom}`];
+  const component = COMPONENTS[role] ?? role;
+  const helm = `${instance},app.kubernetes.io/name=milvus,component=${component}`;
+  const operator = `${instance},app.kubernetes.io/name=milvus,app.kubernetes.io/component=${component},app.kubernetes.io/managed-by=milvus-operator`;
+  if (config.flavor === 'helm') return [helm];
+  if (config.flavor === 'operator') return [operator];
+  return [helm, operator];
+}
 
 export function isApiStatus(error: unknown, code: number): boolean {
   return error instanceof k8s.ApiException && error.code === code;
@@ -75,13 +91,24 @@ export class KubeScope {
     }
   }
 
-  selector(role: MilvusRole): string {
-    return `${INSTANCE_LABEL}=${this.config.instance},${this.config.selectors[role] ?? DEFAULT_SELECTORS[role]}`;
+  selectors(role: MilvusRole): string[] {
+    return roleSelectors(this.config, role);
+  }
+
+  /** The role's pods under every selector of its flavor(s), each pod once; the newest resourceVersion per selector. */
+  async listRole(role: MilvusRole): Promise<{ pods: k8s.V1Pod[]; versions: Map<string, string | undefined> }> {
+    const byUid = new Map<string, k8s.V1Pod>();
+    const versions = new Map<string, string | undefined>();
+    for (const labelSelector of this.selectors(role)) {
+      const list = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector });
+      versions.set(labelSelector, list.metadata?.resourceVersion);
+      for (const pod of list.items) byUid.set(pod.metadata?.uid ?? pod.metadata?.name ?? '', pod);
+    }
+    return { pods: [...byUid.values()], versions };
   }
 
   async pods(role: MilvusRole): Promise<k8s.V1Pod[]> {
-    const list = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector(role) });
-    return list.items;
+    return (await this.listRole(role)).pods;
   }
 
   async runningTargets(role: MilvusRole): Promise<FaultTargetRef[]> {
@@ -106,23 +133,27 @@ export class KubeScope {
     };
     const enough = () => [...pods.values()].filter(fresh).length >= want;
     while (Date.now() < deadline) {
-      const list = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector(role) });
+      const list = await this.listRole(role);
       pods.clear();
-      for (const pod of list.items) pods.set(pod.metadata?.uid ?? '', pod);
+      for (const pod of list.pods) pods.set(pod.metadata?.uid ?? '', pod);
       if (enough()) return Date.now();
-      const seen = await this.followWatch(role, list.metadata?.resourceVersion, pods, enough, deadline);
+      const stop = new AbortController();
+      const watches = [...list.versions].map(([selector, version]) => this.followWatch(selector, version, pods, enough, deadline, stop.signal));
+      const seen = await Promise.race(watches);
+      stop.abort(); // the first watch to end ends them all
       if (seen !== null) return seen;
-      await sleep(200); // the watch ended early: list again, without spinning
+      await sleep(200); // a watch ended early: list again, without spinning
     }
     return null;
   }
 
   private async followWatch(
-    role: MilvusRole,
+    labelSelector: string,
     resourceVersion: string | undefined,
     pods: Map<string, k8s.V1Pod>,
     enough: () => boolean,
     deadline: number,
+    stop: AbortSignal,
   ): Promise<number | null> {
     return new Promise<number | null>((resolve) => {
       let controller: AbortController | undefined;
@@ -135,10 +166,11 @@ export class KubeScope {
         resolve(value);
       };
       const timer = setTimeout(() => finish(null), Math.max(0, deadline - Date.now()));
+      stop.addEventListener('abort', () => finish(null), { once: true });
       new k8s.Watch(this.kubeConfig)
         .watch(
           `/api/v1/namespaces/${this.namespace}/pods`,
-          { labelSelector: this.selector(role), resourceVersion },
+          { labelSelector, resourceVersion },
           (type: string, pod: k8s.V1Pod) => {
             const uid = pod.metadata?.uid ?? '';
             if (type === 'DELETED') pods.delete(uid);

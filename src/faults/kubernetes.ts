@@ -2,6 +2,7 @@
 // with the pod's own grace period. Recovery is a watch for replacement pods becoming Ready.
 import type { FaultAction, FaultSpec, KubernetesFaultConfig, MilvusRole } from '../scenario/types.js';
 import { CandidateBackend } from './base.js';
+import { errorText, PartialInjectionError } from './common.js';
 import { isApiStatus, KubeScope } from './kube.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
 
@@ -36,15 +37,28 @@ export class KubernetesFaultBackend extends CandidateBackend {
   protected async injectAction(spec: FaultSpec, targets: FaultTargetRef[]): Promise<InjectedFault> {
     const before = (await this.scope.runningTargets(spec.target.role)).length;
     const gracePeriodSeconds = spec.action === 'kill' ? 0 : undefined;
-    for (const target of targets) {
+    const faultOn = (hit: FaultTargetRef[]): InjectedFault => ({
+      action: spec.action,
+      targets: hit,
+      revertState: { before } satisfies PodDeleteState,
+      manualRevert: 'nothing to revert (the controller recreates deleted pods)',
+      needsRevert: false,
+    });
+    for (const [i, target] of targets.entries()) {
       try {
         await this.scope.core.deleteNamespacedPod({ name: target.name, namespace: this.scope.namespace, gracePeriodSeconds });
       } catch (error) {
-        if (!isApiStatus(error, 404)) throw error;
+        if (isApiStatus(error, 404)) continue; // already gone: the fault holds for it
+        const deleted = targets.slice(0, i);
+        const done = deleted.length > 0 ? `deleted ${deleted.map((t) => t.name).join(', ')}; ` : '';
+        const rest = targets.slice(i + 1).map((t) => t.name);
+        throw new PartialInjectionError(
+          `deleting pod ${target.name} failed: ${errorText(error)} (${done}${rest.length > 0 ? `not attempted: ${rest.join(', ')}` : `${i} of ${targets.length} deleted`})`,
+          faultOn(deleted),
+        );
       }
     }
-    const state: PodDeleteState = { before };
-    return { action: spec.action, targets, revertState: state, manualRevert: 'nothing to revert (the controller recreates deleted pods)', needsRevert: false };
+    return faultOn(targets);
   }
 
   protected async revertAction(): Promise<void> {}

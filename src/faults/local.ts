@@ -11,7 +11,7 @@ import {
 } from '../local/index.js';
 import type { FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
 import { CandidateBackend } from './base.js';
-import { pollUntil, shellQuote } from './common.js';
+import { errorText, PartialInjectionError, pollUntil, shellQuote } from './common.js';
 import { processState, waitStopped } from './proc.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
 
@@ -60,22 +60,36 @@ export class LocalFaultBackend extends CandidateBackend {
 
   protected async injectAction(spec: FaultSpec, targets: FaultTargetRef[]): Promise<InjectedFault> {
     const pids = Object.fromEntries(targets.map((t) => [t.name, Number(t.id)]));
-    const names = targets.map((t) => t.name);
     const dir = shellQuote(this.dataDir);
-    let manualRevert = 'nothing to revert';
-    for (const name of names) {
-      if (spec.action === 'kill') await this.signal(name, pids[name], (spec.options.signal ?? 'SIGKILL') as NodeJS.Signals);
-      else if (spec.action === 'pause') await this.signal(name, pids[name], 'SIGSTOP');
-      else if (spec.action === 'stop') await stopComponent(this.dataDir, name);
-      else if (spec.action === 'start') await startComponent(this.dataDir, name);
-      else if (spec.action === 'restart') await restartComponent(this.dataDir, name);
+    const needsRevert = spec.action === 'pause' || spec.action === 'stop';
+    const manual = (hit: FaultTargetRef[]) => {
+      if (spec.action === 'pause') return `kill -CONT ${hit.map((t) => pids[t.name]).join(' ')}`;
+      if (spec.action === 'stop') return hit.map((t) => `npx milvus-bench local start ${t.name} --data-dir ${dir}`).join(' && ');
+      return 'nothing to revert';
+    };
+    const faultOn = (hit: FaultTargetRef[]): InjectedFault => ({
+      action: spec.action,
+      targets: hit,
+      revertState: { pids } satisfies LocalRevertState,
+      manualRevert: manual(hit),
+      needsRevert,
+    });
+    for (const [i, target] of targets.entries()) {
+      const name = target.name;
+      try {
+        if (spec.action === 'kill') await this.signal(name, pids[name], (spec.options.signal ?? 'SIGKILL') as NodeJS.Signals);
+        else if (spec.action === 'pause') await this.signal(name, pids[name], 'SIGSTOP');
+        else if (spec.action === 'stop') await stopComponent(this.dataDir, name);
+        else if (spec.action === 'start') await startComponent(this.dataDir, name);
+        else if (spec.action === 'restart') await restartComponent(this.dataDir, name);
+      } catch (error) {
+        // the failing target is reverted too: its step may have half happened, and every revert step is idempotent
+        const hit = targets.slice(0, i + 1);
+        throw new PartialInjectionError(`${spec.action} ${name} failed (after ${i} of ${targets.length} done): ${errorText(error)}`, faultOn(hit));
+      }
     }
     if (spec.action === 'pause') await waitStopped(Object.values(pids));
-    if (spec.action === 'pause') manualRevert = `kill -CONT ${Object.values(pids).join(' ')}`;
-    if (spec.action === 'stop') manualRevert = `npx milvus-bench local down --data-dir ${dir} (then start the cluster again)`;
-    const state: LocalRevertState = { pids };
-    const needsRevert = spec.action === 'pause' || spec.action === 'stop';
-    return { action: spec.action, targets, revertState: state, manualRevert, needsRevert };
+    return faultOn(targets);
   }
 
   /** Signals the pid resolved at pick time, so a revert resumes exactly the process that was paused. */
@@ -87,11 +101,18 @@ export class LocalFaultBackend extends CandidateBackend {
     await signalComponent(this.dataDir, name, signal);
   }
 
+  /** Every target is tried even when one fails; SIGCONT to a process that is gone, or start of a running one, is a no-op. */
   protected async revertAction(fault: InjectedFault): Promise<void> {
+    const problems: string[] = [];
     for (const target of fault.targets) {
-      if (fault.action === 'pause') await this.signal(target.name, (fault.revertState as LocalRevertState).pids[target.name], 'SIGCONT');
-      if (fault.action === 'stop') await startComponent(this.dataDir, target.name);
+      try {
+        if (fault.action === 'pause') await this.signal(target.name, (fault.revertState as LocalRevertState).pids[target.name], 'SIGCONT');
+        if (fault.action === 'stop') await startComponent(this.dataDir, target.name);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') problems.push(`${target.name}: ${errorText(error)}`);
+      }
     }
+    if (problems.length > 0) throw new Error(problems.join('; '));
   }
 
   async observeRecovery(fault: InjectedFault, sinceMs: number, timeoutMs: number): Promise<RecoveryObservation> {

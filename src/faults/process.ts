@@ -3,7 +3,7 @@
 import type { FaultAction, FaultSpec, MilvusRole, ProcessFaultConfig } from '../scenario/types.js';
 import { UsageError } from '../errors.js';
 import { CandidateBackend } from './base.js';
-import { pollUntil } from './common.js';
+import { errorText, PartialInjectionError, pollUntil } from './common.js';
 import { isAlive, listProcesses, processState, waitStopped } from './proc.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
 
@@ -76,16 +76,29 @@ export class ProcessFaultBackend extends CandidateBackend {
     const pids = targets.map((t) => Number(t.id));
     const signal = spec.action === 'pause' ? 'SIGSTOP' : ((spec.options.signal ?? 'SIGKILL') as NodeJS.Signals);
     const before = (await this.candidates(spec.target.role)).length;
-    for (const pid of pids) process.kill(pid, signal);
-    if (spec.action === 'pause') await waitStopped(pids);
-    const state: ProcessRevertState = { pids, pattern: this.config.patterns[spec.target.role] ?? '', before };
-    return {
+    const faultOn = (hit: number[]): InjectedFault => ({
       action: spec.action,
-      targets,
-      revertState: state,
-      manualRevert: spec.action === 'pause' ? `kill -CONT ${pids.join(' ')}` : 'nothing to revert (your supervisor restarts killed processes)',
+      targets: targets.filter((t) => hit.includes(Number(t.id))),
+      revertState: { pids: hit, pattern: this.config.patterns[spec.target.role] ?? '', before } satisfies ProcessRevertState,
+      manualRevert: spec.action === 'pause' ? `kill -CONT ${hit.join(' ')}` : 'nothing to revert (your supervisor restarts killed processes)',
       needsRevert: spec.action === 'pause',
-    };
+    });
+    const hit: number[] = [];
+    const failures: string[] = [];
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+        hit.push(pid);
+      } catch (error) {
+        failures.push(`pid ${pid}: ${errorText(error)}`);
+      }
+    }
+    if (failures.length > 0) {
+      if (spec.action === 'pause') await waitStopped(hit);
+      throw new PartialInjectionError(`${signal} failed for ${failures.length} of ${pids.length} process(es): ${failures.join('; ')}`, faultOn(hit));
+    }
+    if (spec.action === 'pause') await waitStopped(pids);
+    return faultOn(pids);
   }
 
   protected async revertAction(fault: InjectedFault): Promise<void> {

@@ -1,7 +1,7 @@
 // Runs a fault schedule against one backend during the load: inject on time, revert after revertAfterMs,
 // watch recovery in the background, and revert everything still active on demand (idempotent, bounded).
 import type { FaultSpec } from '../scenario/types.js';
-import { errorText, withTimeout } from './common.js';
+import { errorText, PartialInjectionError, TimeoutError, withTimeout } from './common.js';
 import { assertFaultsSupported, expandOccurrences, resolveOccurrence, type FaultOccurrence } from './plan.js';
 import type { FaultBackend, FaultEvent, FaultRecord, InjectedFault } from './types.js';
 
@@ -9,8 +9,12 @@ export interface FaultRunnerOptions {
   onEvent?: (event: FaultEvent) => void;
   /** bound on one revert (unpause, reconnect, delete CR …) */
   revertTimeoutMs?: number;
-  /** bound on resolve + inject of one occurrence */
+  /** bound on one inject call; a call still running then is failed, and undone whenever it lands */
   injectTimeoutMs?: number;
+  /** bound on resolving the targets of one occurrence */
+  resolveTimeoutMs?: number;
+  /** how long a timed-out inject call is still awaited so that what it did can be undone */
+  lateLandingMs?: number;
   /** how long to watch for the backend's recovery after a fault */
   recoveryTimeoutMs?: number;
 }
@@ -33,6 +37,8 @@ export class FaultRunner {
   private revertingAll: Promise<void> | undefined;
   private readonly revertTimeoutMs: number;
   private readonly injectTimeoutMs: number;
+  private readonly resolveTimeoutMs: number;
+  private readonly lateLandingMs: number;
   private readonly recoveryTimeoutMs: number;
 
   constructor(
@@ -42,7 +48,10 @@ export class FaultRunner {
   ) {
     assertFaultsSupported(backend, faults);
     this.revertTimeoutMs = options.revertTimeoutMs ?? 15_000;
-    this.injectTimeoutMs = options.injectTimeoutMs ?? 30_000;
+    // above the chaos-mesh backend's own 30 s AllInjected wait, so its partial state (the CR) comes back to be reverted
+    this.injectTimeoutMs = options.injectTimeoutMs ?? 45_000;
+    this.resolveTimeoutMs = options.resolveTimeoutMs ?? 30_000;
+    this.lateLandingMs = options.lateLandingMs ?? 60_000;
     this.recoveryTimeoutMs = options.recoveryTimeoutMs ?? 120_000;
     this.slots = expandOccurrences(faults).map((occurrence) => ({
       occurrence,
@@ -55,6 +64,9 @@ export class FaultRunner {
         targets: [],
         backend: backend.name,
         scheduledAtMs: 0,
+        status: 'skipped',
+        callStartedMs: null,
+        injectCallMs: null,
         injectedMs: null,
         revertedMs: null,
         backendRecoveredMs: null,
@@ -82,9 +94,16 @@ export class FaultRunner {
     this.injectionTimers.clear();
   }
 
-  /** Reverts every active fault now. Safe to call from a signal handler and a finally block at once. */
-  revertAll(): Promise<void> {
+  /**
+   * Reverts every active fault, after waiting (bounded) for injections in flight to land. Safe to call from a signal
+   * handler and a finally block at once. `{ wait: false }` (a forced exit) reverts what is known now, without waiting.
+   */
+  revertAll(options: { wait?: boolean } = {}): Promise<void> {
     this.stop();
+    if (options.wait === false) {
+      this.clearRevertTimers();
+      return Promise.all(this.slots.filter((s) => s.fault).map((s) => this.revertSlot(s))).then(() => {});
+    }
     this.revertingAll ??= this.revertEverything().finally(() => {
       this.revertingAll = undefined;
     });
@@ -100,11 +119,16 @@ export class FaultRunner {
     return this.slots.map((s) => ({ ...s.record, targets: [...s.record.targets] }));
   }
 
-  private async revertEverything(): Promise<void> {
+  private clearRevertTimers(): void {
     for (const timer of this.revertTimers) clearTimeout(timer);
     this.revertTimers.clear();
-    // an injection running right now must land (or fail) before it can be undone
-    await withTimeout(Promise.allSettled([...this.inFlight]), this.injectTimeoutMs, 'in-flight injection').catch(() => {});
+  }
+
+  private async revertEverything(): Promise<void> {
+    this.clearRevertTimers();
+    // an injection running right now must land (or fail, or be given up on) before it can be undone
+    const inFlightBound = this.resolveTimeoutMs + this.injectTimeoutMs + this.lateLandingMs;
+    await withTimeout(Promise.allSettled([...this.inFlight]), inFlightBound, 'in-flight injection').catch(() => {});
     await Promise.all(this.slots.filter((s) => s.fault).map((s) => this.revertSlot(s)));
   }
 
@@ -130,20 +154,33 @@ export class FaultRunner {
   private async fire(slot: Slot): Promise<void> {
     if (this.stopped) return;
     const { spec } = slot.occurrence;
+    let targets;
     try {
-      const { targets, detail } = await withTimeout(resolveOccurrence(this.backend, slot.occurrence), this.injectTimeoutMs, 'resolving targets');
+      const resolved = await withTimeout(resolveOccurrence(this.backend, slot.occurrence), this.resolveTimeoutMs, 'resolving targets');
+      targets = resolved.targets;
       slot.record.targets = targets.map((t) => t.name);
-      slot.record.pickDetail = detail;
-      const fault = await withTimeout(this.backend.inject(spec, targets), this.injectTimeoutMs, `${spec.action} injection`);
-      slot.fault = fault;
-      slot.record.injectedMs = Date.now();
-      if (fault.needsRevert !== false) slot.record.manualRevert = fault.manualRevert;
+      slot.record.pickDetail = resolved.detail;
     } catch (error) {
-      slot.record.error = errorText(error);
-      this.emit('failed', slot, `fault ${this.label(slot)} failed: ${slot.record.error}`);
+      this.fail(slot, error); // nothing was touched yet
       return;
     }
-    this.emit('injected', slot, `injected ${this.label(slot)} (${slot.record.pickDetail})`);
+    if (this.stopped) return; // the run ended while the targets were being resolved: never touch them
+    // the fault may bite as soon as the call begins (docker stop waits up to t=10 s before it returns)
+    const startedMs = Date.now();
+    slot.record.callStartedMs = startedMs;
+    const call = this.backend.inject(spec, targets);
+    try {
+      slot.fault = await withTimeout(call, this.injectTimeoutMs, `${spec.action} injection`);
+      slot.record.injectedMs = Date.now();
+      slot.record.injectCallMs = slot.record.injectedMs - startedMs;
+      slot.record.status = 'injected';
+      if (slot.fault.needsRevert !== false) slot.record.manualRevert = slot.fault.manualRevert;
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) slot.record.injectCallMs = Date.now() - startedMs;
+      await this.failInjection(slot, error, call);
+      return;
+    }
+    this.emit('injected', slot, `injected ${this.label(slot)} (${slot.record.pickDetail}) in ${slot.record.injectCallMs} ms`);
     if (spec.revertAfterMs !== undefined && !this.revertingAll) {
       const timer = setTimeout(() => {
         this.revertTimers.delete(timer);
@@ -154,8 +191,36 @@ export class FaultRunner {
     this.track(this.observers, this.observe(slot, slot.fault));
   }
 
+  private fail(slot: Slot, error: unknown): void {
+    slot.record.status = 'failed';
+    slot.record.error = errorText(error);
+    this.emit('failed', slot, `fault ${this.label(slot)} failed: ${slot.record.error}`);
+  }
+
+  /**
+   * A failed injection may have partly happened: revert what the backend reports as done. A call that timed out may
+   * still land: wait for it (bounded again) and revert whatever it leaves behind.
+   */
+  private async failInjection(slot: Slot, error: unknown, call: Promise<InjectedFault>): Promise<void> {
+    this.fail(slot, error);
+    if (error instanceof PartialInjectionError) slot.fault = error.partial;
+    if (error instanceof TimeoutError) {
+      try {
+        slot.fault = await withTimeout(call, this.lateLandingMs, `late ${slot.occurrence.spec.action} injection`);
+        slot.record.injectCallMs = Date.now() - (slot.record.callStartedMs ?? Date.now());
+      } catch (late) {
+        if (late instanceof PartialInjectionError) slot.fault = late.partial;
+        if (!(late instanceof TimeoutError)) slot.record.injectCallMs = Date.now() - (slot.record.callStartedMs ?? Date.now());
+      }
+    }
+    if (slot.fault && slot.fault.needsRevert !== false) {
+      slot.record.manualRevert = slot.fault.manualRevert;
+      await this.revertSlot(slot);
+    }
+  }
+
   private async observe(slot: Slot, fault: InjectedFault): Promise<void> {
-    const since = slot.record.injectedMs ?? Date.now();
+    const since = slot.record.callStartedMs ?? slot.record.injectedMs ?? Date.now();
     try {
       const seen = await this.backend.observeRecovery(fault, since, this.recoveryTimeoutMs);
       slot.record.backendRecoveredMs = seen.recoveredMs;
@@ -169,10 +234,12 @@ export class FaultRunner {
   private revertSlot(slot: Slot): Promise<void> {
     const fault = slot.fault;
     if (!fault || fault.needsRevert === false) return Promise.resolve();
+    const startedMs = Date.now();
     slot.reverting ??= withTimeout(this.backend.revert(fault), this.revertTimeoutMs, `reverting ${fault.action}`).then(
       () => {
         slot.record.revertedMs = Date.now();
-        this.emit('reverted', slot, `reverted ${this.label(slot)}`);
+        const at = new Date(slot.record.revertedMs).toISOString().slice(11, 23);
+        this.emit('reverted', slot, `reverted ${this.label(slot)} at ${at} UTC (took ${slot.record.revertedMs - startedMs} ms)`);
       },
       (error: unknown) => {
         slot.record.revertError = errorText(error);

@@ -13,10 +13,11 @@ export interface ChannelTarget {
   database?: string;
 }
 
+// a target that comes back is seen within ~100 ms: the reconnect backoff bounds how late a recovery is measured
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.min_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 250,
+  'grpc.initial_reconnect_backoff_ms': 50,
+  'grpc.min_reconnect_backoff_ms': 50,
+  'grpc.max_reconnect_backoff_ms': 100,
   'grpc.enable_retries': 0,
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': -1,

@@ -20,7 +20,15 @@ export interface RecorderOptions {
   loadStartEpochMs: number;
   intervalMs: number;
   port: MessagePort;
+  /** an ok request slower than this (from its start) is bad for downtime (`availability.slowMs`); default 1000 */
+  slowMs?: number;
 }
+
+/** a bad run grows while the next bad interval starts within this of its end; far below any recovery window */
+const BAD_RUN_GAP_MS = 50;
+/** a good run grows while completions are closer than this (good requests inside a run are spread evenly) */
+const GOOD_RUN_GAP_MS = 250;
+type BadKind = 'errors' | 'timeouts' | 'dropped' | 'slow';
 
 function countEnd(counters: Counters, result: RequestOutcome): void {
   if (result.outcome === 'ok') counters.ok++;
@@ -100,12 +108,15 @@ export class PhaseRecorder {
     const window = this.schedulingEndMs !== null && endMs > this.schedulingEndMs ? this.drain : this.measured;
     window.completions++;
     if (ok) window.ok++;
-    // A failure is placed where the request met the outage (its send time), a success where it proved the service
-    // back (its completion): otherwise an outage seen through timeouts would be measured short by one timeout.
-    this.recordRun(ok, ok ? endMs : sentMs);
+    // a bad request covers [its start, its end]: a timeout from its start to its deadline; a good one proves the
+    // service at its completion
+    if (result.outcome === 'ok' && endMs - intendedMs <= (this.options.slowMs ?? 1000)) this.recordGood(endMs);
+    else this.recordBad(result.outcome === 'ok' ? 'slow' : result.outcome === 'timeout' ? 'timeouts' : 'errors', intendedMs, endMs);
   }
 
-  dropped(op: string, atMs: number): void {
+  /** open loop: a request never sent; it covers its intended start */
+  dropped(op: string, atMs: number, intendedMs = atMs): void {
+    this.recordBad('dropped', intendedMs, intendedMs);
     this.advance(atMs);
     this.countAll(op, (c) => (c.scheduled++, c.dropped++));
   }
@@ -123,14 +134,31 @@ export class PhaseRecorder {
     this.bucketRecall.count++;
   }
 
-  private recordRun(ok: boolean, atMs: number): void {
-    if (this.run && this.run.ok === ok) {
-      this.run.lastMs = Math.max(this.run.lastMs, atMs);
-      this.run.count++;
+  private recordGood(endMs: number): void {
+    const run = this.run;
+    if (run?.ok && endMs - run.lastMs <= GOOD_RUN_GAP_MS) {
+      run.lastMs = Math.max(run.lastMs, endMs);
+      run.count++;
       return;
     }
+    this.openRun({ ok: true, firstMs: endMs, lastMs: endMs, count: 1 });
+  }
+
+  private recordBad(kind: BadKind, startMs: number, endMs: number): void {
+    const run = this.run;
+    if (run && !run.ok && startMs - run.lastMs <= BAD_RUN_GAP_MS) {
+      run.firstMs = Math.min(run.firstMs, startMs);
+      run.lastMs = Math.max(run.lastMs, endMs);
+      run.count++;
+      run[kind] = (run[kind] ?? 0) + 1;
+      return;
+    }
+    this.openRun({ ok: false, firstMs: startMs, lastMs: endMs, firstEndMs: endMs, count: 1, [kind]: 1 });
+  }
+
+  private openRun(run: OutcomeRun): void {
     if (this.run) this.closedRuns.push(this.run);
-    this.run = { ok, firstMs: atMs, lastMs: atMs, count: 1 };
+    this.run = run;
   }
 
   /** closes every bucket that ended before `nowMs` (called on each event and by a boundary timer) */

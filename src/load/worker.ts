@@ -113,7 +113,7 @@ class PhaseRun {
     this.endMs = this.startMs + phase.durationMs;
     this.maxRequests = phase.maxRequests === undefined ? Infinity : shareOf(phase.maxRequests, task.workers, task.workerId);
     this.recorder = new PhaseRecorder(
-      { phase: phase.name, workerId: task.workerId, loadStartEpochMs: clock?.loadStartEpochMs ?? this.startMs, intervalMs: task.intervalMs, port: task.port },
+      { phase: phase.name, workerId: task.workerId, loadStartEpochMs: clock?.loadStartEpochMs ?? this.startMs, intervalMs: task.intervalMs, port: task.port, slowMs: phase.slowMs },
       this.startMs,
     );
   }
@@ -163,7 +163,7 @@ class PhaseRun {
       }
       this.issued++;
       const request = this.source.next();
-      if (this.recorder.inFlight >= maxInFlight) this.recorder.dropped(request.op, intended);
+      if (this.recorder.inFlight >= maxInFlight) this.recorder.dropped(request.op, t, intended);
       else this.dispatch(request, intended);
     }
   }

@@ -1,91 +1,15 @@
-// Failover downtime from outcome runs: when requests started failing, when they came back for good,
-// and how latency and errors looked during the fault compared with the same span before it.
+// How latency and errors looked during a fault (call start → end of its disruptions) compared with the same span
+// just before it; the downtime itself is downtime.ts.
 import { addErrorKinds } from './counters.js';
 import { mergeEncoded, percentilesOf } from './histogram.js';
-import type { ErrorKind, FaultImpact, IntervalPoint, OutageWindow, OutcomeRun } from './types.js';
+import type { ErrorKind, FaultImpact, IntervalPoint } from './types.js';
 
 export interface FaultImpactInput {
-  /** merged outcome runs of every worker (any order) */
-  runs: OutcomeRun[];
   timeSeries: IntervalPoint[];
   loadStartEpochMs: number;
-  /** epoch ms the fault was injected */
-  injectedMs: number;
-  /** epoch ms the fault's window ends: its revert, the next fault or the load end */
-  windowEndMs: number;
-  /** consecutive successes that mark recovery */
-  recoverySuccesses: number;
-}
-
-interface RequestEvent {
-  t: number;
-  ok: boolean;
-}
-
-/** Runs carry only first/last/count: the requests between are spread evenly, which keeps edges exact. */
-export function eventsInWindow(runs: OutcomeRun[], fromMs: number, toMs: number): RequestEvent[] {
-  const events: RequestEvent[] = [];
-  for (const run of runs) {
-    if (run.lastMs < fromMs || run.firstMs > toMs) continue;
-    const step = run.count > 1 ? (run.lastMs - run.firstMs) / (run.count - 1) : 0;
-    for (let i = 0; i < run.count; i++) {
-      const t = run.firstMs + i * step;
-      if (t >= fromMs && t <= toMs) events.push({ t, ok: run.ok });
-    }
-  }
-  return events.sort((a, b) => a.t - b.t);
-}
-
-interface OutageScan {
-  windows: OutageWindow[];
-  firstFailureMs: number | null;
-  lastFailureMs: number | null;
-  firstSuccessAfterLastFailureMs: number | null;
-  recoveredMs: number | null;
-}
-
-/** An outage ends at the first of `n` consecutive successes; a failure inside the streak continues it. */
-export function scanOutages(events: RequestEvent[], n: number, windowEndMs: number): OutageScan {
-  const needed = Math.max(1, Math.floor(n));
-  const windows: OutageWindow[] = [];
-  let open: OutageWindow | null = null;
-  let streak = 0;
-  let streakStart = 0;
-  let firstFailureMs: number | null = null;
-  let lastFailureMs: number | null = null;
-  let firstSuccessAfterLastFailureMs: number | null = null;
-  let recoveredMs: number | null = null;
-  for (const event of events) {
-    if (!event.ok) {
-      firstFailureMs ??= event.t;
-      lastFailureMs = event.t;
-      firstSuccessAfterLastFailureMs = null;
-      recoveredMs = null;
-      if (!open) open = { startMs: event.t, endMs: event.t, durationMs: 0, failures: 0 };
-      open.failures++;
-      streak = 0;
-      continue;
-    }
-    if (lastFailureMs !== null) firstSuccessAfterLastFailureMs ??= event.t;
-    if (!open) continue;
-    if (streak === 0) streakStart = event.t;
-    streak++;
-    if (streak >= needed) {
-      open.endMs = streakStart;
-      open.durationMs = streakStart - open.startMs;
-      windows.push(open);
-      recoveredMs = streakStart;
-      open = null;
-      streak = 0;
-    }
-  }
-  if (open) {
-    open.endMs = windowEndMs;
-    open.durationMs = windowEndMs - open.startMs;
-    windows.push(open);
-    recoveredMs = null;
-  }
-  return { windows, firstFailureMs, lastFailureMs, firstSuccessAfterLastFailureMs, recoveredMs };
+  /** epoch ms: the fault's call start … the end of its last disruption (or of its window when nothing broke) */
+  fromMs: number;
+  toMs: number;
 }
 
 function bucketWidthMs(series: IntervalPoint[]): number {
@@ -119,22 +43,17 @@ function windowLatency(points: IntervalPoint[]): { p50: number | null; p99: numb
 }
 
 export function computeFaultImpact(input: FaultImpactInput): FaultImpact {
-  const { runs, timeSeries, loadStartEpochMs, injectedMs, windowEndMs, recoverySuccesses } = input;
-  const scan = scanOutages(eventsInWindow(runs, injectedMs, windowEndMs), recoverySuccesses, windowEndMs);
-  const span = Math.max(0, windowEndMs - injectedMs);
-  const during = bucketsIn(timeSeries, loadStartEpochMs, injectedMs, windowEndMs);
-  const before = bucketsIn(timeSeries, loadStartEpochMs, injectedMs - span, injectedMs);
+  const { timeSeries, loadStartEpochMs, fromMs } = input;
+  const toMs = Math.max(fromMs, input.toMs);
+  const span = toMs - fromMs;
+  const during = bucketsIn(timeSeries, loadStartEpochMs, fromMs, toMs);
+  const before = bucketsIn(timeSeries, loadStartEpochMs, fromMs - span, fromMs);
   const errorsByKind: Partial<Record<ErrorKind, number>> = {};
   for (const p of during) addErrorKinds(errorsByKind, p.errorsByKind);
   const sum = (points: IntervalPoint[], key: 'ok' | 'errors' | 'timeouts' | 'dropped') => points.reduce((a, p) => a + p[key], 0);
-  const downtimeMs = scan.firstFailureMs === null ? 0 : (scan.recoveredMs ?? windowEndMs) - scan.firstFailureMs;
   return {
-    firstFailureMs: scan.firstFailureMs,
-    lastFailureMs: scan.lastFailureMs,
-    firstSuccessAfterLastFailureMs: scan.firstSuccessAfterLastFailureMs,
-    recoveredMs: scan.recoveredMs,
-    downtimeMs,
-    outageWindows: scan.windows,
+    fromMs,
+    toMs,
     before: { ...windowLatency(before), ok: sum(before, 'ok'), errors: sum(before, 'errors') },
     during: {
       ...windowLatency(during),

@@ -17,7 +17,9 @@ export {
 export type { Histogram } from './histogram.js';
 export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance, counterViolations, sumViolations, completions } from './counters.js';
 export { IntervalMerger, mergeSnapshots, seriesCounters } from './timeseries.js';
-export { computeFaultImpact, eventsInWindow, scanOutages } from './fault-impact.js';
+export { computeFaultImpact } from './fault-impact.js';
 export type { FaultImpactInput } from './fault-impact.js';
+export { analyzeDowntime, goodCompletions } from './downtime.js';
+export type { DowntimeAnalysis, DowntimeInput, FaultClock } from './downtime.js';
 export { faultRecall } from './fault-recall.js';
 export type { FaultRecallInput, RecallWindows } from './fault-recall.js';

@@ -23,14 +23,30 @@ export interface Counters {
   abandoned: number;
 }
 
-/** A run of consecutive outcomes of one worker: the raw material for outage edges. */
+/**
+ * A run of consecutive requests of one worker that were all good (ok within `availability.slowMs`) or all bad
+ * (error, timeout, dropped, or ok but slower than slowMs): the raw material for disruptions. Bounded: a bad run
+ * grows while each new bad interval starts within RUN_SPLIT_GAP_MS of the run's end, a good run while completions
+ * are closer than that, so a long run is one record and a sparse one a few.
+ */
 export interface OutcomeRun {
+  /** true: every request of the run was good; false: every one was bad */
   ok: boolean;
-  /** epoch ms (sub-ms precision) of the first / last request of the run: completion time for successes, send time for
-   *  failures (when the request met the outage) */
+  /**
+   * epoch ms (sub-ms precision). Good runs: first / last completion. Bad runs: the union of the requests'
+   * [start, end] intervals — earliest start (intended start in open loop, send in closed loop; a dropped request
+   * its intended start) to latest end (a timeout its deadline).
+   */
   firstMs: number;
   lastMs: number;
   count: number;
+  /** bad runs: the end of the first request that ended (the earliest moment the run proved the service bad) */
+  firstEndMs?: number;
+  /** bad runs: how the requests were bad (absent counts are 0) */
+  errors?: number;
+  timeouts?: number;
+  dropped?: number;
+  slow?: number;
 }
 
 /** One worker's view of one time-series bucket, streamed to the main thread when the bucket closes. */
@@ -125,23 +141,52 @@ export interface IntervalPoint {
   okHistogram?: string | null;
 }
 
-export interface OutageWindow {
+/** A cluster of bad request intervals merged while closer than `recovery.windowMs` (times are epoch ms). */
+export interface Disruption {
   startMs: number;
   endMs: number;
+  /** end − start */
   durationMs: number;
-  failures: number;
+  /** bad requests in it, and how they were bad */
+  bad: number;
+  failed: number;
+  timedOut: number;
+  dropped: number;
+  slow: number;
+  /** good requests that completed inside it (estimated from the good runs around it) */
+  good: number;
+  /** (failed + timedOut + dropped) / (bad + good) */
+  errorRate: number;
+  /** a full recovery window of only good requests (and at least a few) followed it */
+  recovered: boolean;
 }
 
-/** What the metrics stage computes for one fault from the outcome runs (times are epoch ms). */
+export type FaultStatus = 'recovered' | 'unrecovered' | 'no-effect' | 'failed' | 'skipped';
+
+/** What one fault did to the service, by MEASUREMENT.md "Failover downtime" (times are epoch ms). */
+export interface FaultDowntime {
+  status: FaultStatus;
+  /** the first disruption's span; a lower bound when `recovered` is false; 0 for no effect; null when not injected */
+  downtimeMs: number | null;
+  recovered: boolean;
+  /** call start → the disruption's start (negative when a request already in flight at the call failed) */
+  effectLagMs: number | null;
+  disruption: Disruption | null;
+  /** later disruptions in the fault's window; they do not stretch the first */
+  relapses: Disruption[];
+  /** a disruption of this fault also belongs to another fault (it began before that one had recovered) */
+  overlapping: boolean;
+  /** ± ms the edges are known to: the spacing of requests before the fault; null when there was no traffic */
+  resolutionMs: number | null;
+  /** 'no effect observed', 'not recovered: …' */
+  note: string | null;
+}
+
+/** How latency and errors looked during the fault compared with the same span before it (times are epoch ms). */
 export interface FaultImpact {
-  firstFailureMs: number | null;
-  lastFailureMs: number | null;
-  firstSuccessAfterLastFailureMs: number | null;
-  /** start of the first window of N consecutive successes after the last failure of the fault's outage */
-  recoveredMs: number | null;
-  /** recovered − first failure; 0 when nothing failed */
-  downtimeMs: number;
-  outageWindows: OutageWindow[];
+  /** the span compared: call start → end of the last disruption (or the fault's window end) */
+  fromMs: number;
+  toMs: number;
   before: { p50: number | null; p99: number | null; ok: number; errors: number };
   during: { p50: number | null; p99: number | null; ok: number; errors: number; timeouts: number; dropped: number };
   errorsByKind: Partial<Record<ErrorKind, number>>;

@@ -4,7 +4,7 @@ import type { IntervalPoint } from '../metrics/types.js';
 import type { RunResult } from './result.js';
 import { PERCENTILE_AXIS, percentileCurve } from './histogram.js';
 import { formatMs } from './format.js';
-import { faultName } from './model.js';
+import { downtimeText, faultName } from './model.js';
 
 export interface ChartSeries {
   label: string;
@@ -103,16 +103,16 @@ function faultBands(result: RunResult, points: IntervalPoint[]): FaultBand[] {
   const loadStart = result.loadStartEpochMs;
   const lastS = (points[points.length - 1]?.tMs ?? 0) / 1000 + result.intervalMs / 1000;
   const rel = (epochMs: number | null | undefined) => (epochMs == null || loadStart === null ? null : (epochMs - loadStart) / 1000);
-  return result.faults.filter((f) => f.injectedAtMs !== null).map((fault) => {
-    const fromS = (fault.injectedAtMs ?? 0) / 1000;
-    const impact = fault.impact;
-    const end = rel(impact?.recoveredMs) ?? rel(fault.backendRecoveredMs) ?? rel(fault.revertedMs) ?? lastS;
-    const downtime = impact ? (impact.recoveredMs === null && impact.firstFailureMs !== null ? `≥ ${formatMs(impact.downtimeMs)}, not recovered` : formatMs(impact.downtimeMs)) : 'unknown';
+  return result.faults.filter((f) => f.calledAtMs !== null).map((fault) => {
+    const fromS = (fault.calledAtMs ?? 0) / 1000;
+    const disruptions = [fault.disruption, ...fault.relapses].filter((d) => d !== null);
+    const lastEndS = disruptions.length > 0 ? Math.max(...disruptions.map((d) => d.endAtMs)) / 1000 : null;
+    const end = lastEndS ?? rel(fault.backendRecoveredMs) ?? rel(fault.revertedMs) ?? lastS;
     return {
-      label: `${faultName(fault)} ${fault.targets.join(', ')} — downtime ${downtime}`,
+      label: `${faultName(fault)} ${fault.targets.join(', ')} — downtime ${downtimeText(fault)}`,
       fromS,
       toS: Math.max(end, fromS),
-      outages: (impact?.outageWindows ?? []).map((w) => ({ fromS: rel(w.startMs) ?? fromS, toS: rel(w.endMs) ?? fromS })),
+      outages: disruptions.map((d) => ({ fromS: d.atMs / 1000, toS: d.endAtMs / 1000 })),
     };
   });
 }

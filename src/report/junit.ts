@@ -14,6 +14,10 @@ export function renderJunit(result: RunResult): string {
     classname: 'milvus-bench.slo',
     name: slo.key,
     ...(slo.pass ? {} : { failure: { type: 'SloBreach', message: `${slo.key}: threshold ${slo.threshold}, actual ${slo.display || (slo.actual === null ? 'not measured' : String(slo.actual))}${slo.message ? ` (${slo.message})` : ''}` } }),
+  })), ...result.faults.filter((f) => f.status === 'failed').map((fault): JunitCase => ({
+    classname: 'milvus-bench.fault',
+    name: `fault ${fault.index} ${fault.action} ${fault.targets.join(', ') || fault.role}`,
+    error: { type: 'FaultNotInjected', message: `not injected as written: ${fault.error ?? 'unknown error'}` },
   }))];
   const failures = cases.filter((c) => c.failure).length;
   const errors = cases.filter((c) => c.error).length;

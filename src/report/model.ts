@@ -44,7 +44,7 @@ export function sloTable(slo: SloResult[]): TextTable {
 }
 
 export function faultTable(result: RunResult): TextTable {
-  const head = ['fault', 'targets', 'injected', 'downtime', 'outage windows', 'p99 before', 'p99 during', 'short results', 'backend recovery', 'note'];
+  const head = ['', 'fault', 'targets', 'called at', 'status', 'downtime', 'effect lag', 'in the disruption', 'relapses', 'resolution', 'p99 before', 'p99 during', 'backend recovery', 'note'];
   return { head, rows: result.faults.map((fault) => faultRow(fault)) };
 }
 
@@ -52,23 +52,55 @@ export function faultName(fault: FaultResult): string {
   return `${fault.action} ${fault.role}${fault.occurrence > 0 ? ` #${fault.occurrence + 1}` : ''}`;
 }
 
+/** '1.52 s', '≥ 4.10 s (not recovered)', '0 ms (no effect observed)', 'not injected' */
+export function downtimeText(fault: FaultResult): string {
+  const d = fault.downtimeMs;
+  if (fault.status === 'failed') return 'not injected (failed)';
+  if (fault.status === 'skipped' || d === null) return 'never injected';
+  if (fault.status === 'no-effect') return '0 ms (no effect observed)';
+  if (fault.status === 'unrecovered') return `≥ ${formatMs(d)} (not recovered)`;
+  return `${formatMs(d)}${fault.overlapping ? ' (overlapping)' : ''}`;
+}
+
+function faultMark(fault: FaultResult): string {
+  return fault.status === 'recovered' || fault.status === 'no-effect' ? '✓' : '✗';
+}
+
+function disruptionText(fault: FaultResult): string {
+  const d = fault.disruption;
+  if (!d) return '—';
+  const parts = [`${formatCount(d.bad)} bad`, `${formatCount(d.failed)} failed`, `${formatCount(d.timedOut)} timed out`];
+  if (d.dropped > 0) parts.push(`${formatCount(d.dropped)} dropped`);
+  if (d.slow > 0) parts.push(`${formatCount(d.slow)} slow`);
+  return `${parts.join(', ')}; error rate ${formatPercent(d.errorRate)}`;
+}
+
 function faultRow(fault: FaultResult): string[] {
   const impact = fault.impact;
-  const windows = impact?.outageWindows ?? [];
-  const windowText = windows.length === 0 ? 'none' : windows.map((w) => `${formatMs(w.durationMs)} (${w.failures} failed)`).join(', ');
-  const downtime = impact ? (impact.recoveredMs === null && impact.firstFailureMs !== null ? `≥ ${formatMs(impact.downtimeMs)} (not recovered)` : formatMs(impact.downtimeMs)) : '—';
-  const note = [fault.error && `error: ${fault.error}`, fault.revertError && `revert failed: ${fault.revertError}`, fault.manualRevert && fault.revertError && `run: ${fault.manualRevert}`]
+  const relapses = fault.relapses.length === 0 ? 'none' : fault.relapses.map((r) => `${formatMs(r.downtimeMs)} at ${(r.atMs / 1000).toFixed(1)} s${r.recovered ? '' : ' (not recovered)'}`).join(', ');
+  const note = [
+    fault.note,
+    fault.overlapping && 'overlaps another fault',
+    fault.error && `error: ${fault.error}`,
+    fault.revertError && `revert failed: ${fault.revertError}`,
+    fault.manualRevert && fault.revertError && `run: ${fault.manualRevert}`,
+  ]
     .filter(Boolean)
     .join('; ');
+  const call = fault.calledAtMs === null ? 'not called' : `${(fault.calledAtMs / 1000).toFixed(2)} s${fault.injectCallMs !== null ? ` (call ${formatMs(fault.injectCallMs)})` : ''}`;
   return [
+    faultMark(fault),
     faultName(fault),
     fault.targets.join(', ') || '—',
-    fault.injectedAtMs === null ? 'not injected' : `${(fault.injectedAtMs / 1000).toFixed(1)} s`,
-    downtime,
-    windowText,
+    call,
+    fault.status,
+    downtimeText(fault),
+    formatMs(fault.effectLagMs),
+    disruptionText(fault),
+    relapses,
+    fault.resolutionMs === null ? 'unknown' : `± ${formatMs(fault.resolutionMs)}`,
     formatMs(impact?.before.p99),
     formatMs(impact?.during.p99),
-    impact ? formatCount(impact.shortResults) : '—',
     formatMs(fault.recoveryMs),
     note,
   ];

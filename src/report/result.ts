@@ -1,6 +1,6 @@
 // The shape of result.json: everything a run measured, the input to every report and to `compare`.
 import type { FaultRecord } from '../faults/types.js';
-import type { Counters, FaultImpact, IntervalPoint, Percentiles } from '../metrics/types.js';
+import type { Counters, FaultImpact, FaultStatus, IntervalPoint, Percentiles } from '../metrics/types.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -126,14 +126,62 @@ export interface FaultRecall {
   queries: { before: number; during: number; after: number };
 }
 
-export interface FaultResult extends FaultRecord {
+/** A disruption as result.json shows it: times in ms since the load start, with the requests inside it. */
+export interface DisruptionResult {
+  atMs: number;
+  endAtMs: number;
+  downtimeMs: number;
+  recovered: boolean;
+  bad: number;
+  failed: number;
+  timedOut: number;
+  dropped: number;
+  slow: number;
+  good: number;
+  errorRate: number;
+}
+
+export interface FaultResult extends Omit<FaultRecord, 'status'> {
   /** recall@k before / during / after the fault, from the sampled searches of the load */
   recall?: FaultRecall;
-  /** ms since load start (fault injection) */
+  /** how the injection went (the runner's record): 'injected' | 'failed' | 'skipped' */
+  injection: FaultRecord['status'];
+  /** what it did to the service: 'recovered' | 'unrecovered' | 'no-effect' | 'failed' (injection failed) | 'skipped' */
+  status: FaultStatus;
+  /** the first disruption's span, ms; a lower bound when `recovered` is false; 0 for no effect; null when not injected */
+  downtimeMs: number | null;
+  recovered: boolean;
+  /** call start → the disruption's start, ms */
+  effectLagMs: number | null;
+  /** ms since load start the inject call began (the fault's clock) */
+  calledAtMs: number | null;
+  /** ms since load start the inject call returned */
   injectedAtMs: number | null;
+  /** ms since load start the revert finished */
+  revertedAt: number | null;
+  disruption: DisruptionResult | null;
+  /** later disruptions in the fault's window, apart from the first */
+  relapses: DisruptionResult[];
+  overlapping: boolean;
+  /** ± ms: the spacing of requests before the fault */
+  resolutionMs: number | null;
+  note: string | null;
+  /** latency and errors during the fault vs the same span before it */
   impact: FaultImpact | null;
-  /** backend recovery time: backendRecoveredMs − injectedMs */
+  /** backend recovery time: backendRecoveredMs − callStartedMs */
   recoveryMs: number | null;
+}
+
+/** Requests outside every fault's disruptions: the steady state. */
+export interface SteadyStateResult {
+  requests: number;
+  failed: number;
+  errorRate: number | null;
+  /** good requests in the whole load */
+  good: number;
+  /** the definitions the downtime figures used */
+  slowMs: number;
+  windowMs: number;
 }
 
 export interface SloResult {
@@ -144,6 +192,8 @@ export interface SloResult {
   display: string;
   pass: boolean;
   message?: string;
+  /** a gate that holds without being written (every fault recovered, requests succeeded, steady error rate) */
+  default?: boolean;
 }
 
 export interface ServerMetricsSample {
@@ -181,6 +231,8 @@ export interface RunResult {
   total: PhaseResult | null;
   timeSeries: IntervalPoint[];
   faults: FaultResult[];
+  /** requests outside the faults' disruptions (absent in results written before it existed) */
+  steady?: SteadyStateResult | null;
   integrity: IntegrityResult | null;
   serverMetrics: ServerMetricsSample[];
   slo: SloResult[];

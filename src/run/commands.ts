@@ -1,6 +1,7 @@
 // `run` and `validate`: thin glue between the CLI flags, the pipeline and the report writers.
 import { join, resolve } from 'node:path';
-import type { RunFlags } from '../cli/run.js';
+import { ExitCode } from '../errors.js';
+import type { RunFlags } from './options.js';
 import type { RunResult } from '../report/index.js';
 import { prepareRun } from './prepare.js';
 
@@ -26,7 +27,7 @@ export async function runFromCli(flags: RunFlags): Promise<number> {
     let exitCode = result.exitCode;
     if (flags.baseline) {
       const regressed = await compareWithBaseline(flags.baseline, files.json, flags.maxRegression, outDir, human);
-      if (regressed && exitCode === 0) exitCode = 3;
+      if (regressed && exitCode === ExitCode.ok) exitCode = ExitCode.sloBreached;
     }
     if (flags.json) process.stdout.write(`${JSON.stringify(jsonSummary(result, files))}\n`);
     return exitCode;
@@ -42,7 +43,7 @@ export async function validateFromCli(scenarioFile: string, configFile?: string)
     `${scenario.file}: valid — "${scenario.name}": ${scenario.phases.length} phase(s) over ${(loadMs / 1000).toFixed(0)} s, ` +
       `${scenario.faults.length} fault(s), ${slos.length} SLO(s), ${scenario.ingest.rows} rows × ${scenario.collection.dim} dims\n`,
   );
-  return 0;
+  return ExitCode.ok;
 }
 
 function reportFolderName(result: RunResult): string {
@@ -60,7 +61,7 @@ function jsonSummary(result: RunResult, files: { json: string; html: string }) {
     scenario: result.scenario.name,
     target: result.target,
     phases: result.phases.map((p) => ({ name: p.name, qps: p.qps, latency: p.latency, counters: p.counters })),
-    faults: result.faults.map((f) => ({ action: f.action, targets: f.targets, downtimeMs: f.impact?.downtimeMs ?? null })),
+    faults: result.faults.map((f) => ({ action: f.action, targets: f.targets, status: f.status, downtimeMs: f.downtimeMs, recovered: f.recovered })),
     integrity: result.integrity,
     slo: result.slo.map((s) => ({ key: s.key, threshold: s.threshold, actual: s.actual, pass: s.pass })),
     reports: files,

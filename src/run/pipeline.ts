@@ -1,7 +1,7 @@
 // The run pipeline: scenario → target → ingest → load with faults → integrity → SLOs → reports.
 // Every stage's failure still ends in a written result.json / report.html with what was measured.
 import { availableParallelism } from 'node:os';
-import { ExitCode, ExitError, InterruptedError, UsageError } from '../errors.js';
+import { ExitCode, ExitError, FaultInjectionError, InterruptedError, UsageError } from '../errors.js';
 import type { FaultBackend, FaultRecord } from '../faults/index.js';
 import { createFaultBackend, describePlan, FaultRunner } from '../faults/index.js';
 import type { LoadOutcome } from '../load/index.js';
@@ -22,12 +22,12 @@ import {
   serverMetricsEndpoints,
   verifyIntegrity,
 } from '../target/index.js';
-import { buildFaultResults, emptyResult, finishResult } from './assemble.js';
+import { analyzeRun, emptyResult, finishResult } from './assemble.js';
 import { describeUnstartedLocalPlan } from './dry-run.js';
 import type { PreparedRun } from './prepare.js';
 import type { ResolvedTarget } from './resolve-target.js';
 import { resolveTarget } from './resolve-target.js';
-import { installInterruptHandlers } from './signals.js';
+import { installRunGuards } from './signals.js';
 import type { RunUi } from './ui.js';
 
 const QUERY_VECTORS = 1024;
@@ -48,16 +48,22 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
   let load: LoadOutcome | undefined;
   let serverScraper: ServerMetricsScraper | undefined;
 
-  const removeHandlers = installInterruptHandlers({
+  const removeGuards = installRunGuards({
     onInterrupt: (signal) => {
       ui.log(`${signal}: stopping the load, reverting faults and writing the report (again to revert and exit now)`);
+      runner?.stop(); // no new injection while the load winds down
       result.interrupted = true;
       abort.abort();
     },
-    onForceExit: async () => {
-      ui.log('reverting faults before exit');
-      await runner?.revertAll();
+    onCrash: (error) => {
+      result.error ??= error.message;
+      result.exitCode = error.exitCode;
+      abort.abort();
     },
+    revertFaults: async () => {
+      await runner?.revertAll({ wait: false });
+    },
+    log: ui.log,
   });
 
   try {
@@ -148,7 +154,9 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
       });
     }
   } catch (error) {
-    if (error instanceof InterruptedError || (abort.signal.aborted && !(error instanceof ExitError))) {
+    if (result.error !== null) {
+      // a crash already recorded as the run's error; what it broke afterwards is a consequence
+    } else if (error instanceof InterruptedError || (abort.signal.aborted && !(error instanceof ExitError))) {
       result.interrupted = true;
     } else {
       result.error = error instanceof Error ? error.message : String(error);
@@ -156,24 +164,42 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
       if (error instanceof UsageError) throw error;
     }
   } finally {
-    removeHandlers();
-    result.serverMetrics = (await serverScraper?.stop({ loadStartEpochMs: load?.loadStartEpochMs }).catch(() => [])) ?? [];
     await runner?.revertAll();
+    result.serverMetrics = (await serverScraper?.stop({ loadStartEpochMs: load?.loadStartEpochMs }).catch(() => [])) ?? [];
     await connection?.close().catch(() => {});
     await backend?.close().catch(() => {});
     await target?.release().catch((error: unknown) => ui.log(`could not stop the local cluster: ${String(error)}`));
+    removeGuards(); // only now: a signal until here still reverts at once
   }
 
   const faultRecords: FaultRecord[] = runner?.records() ?? [];
+  const faultProblem = faultFailure(faultRecords);
+  if (faultProblem && result.error === null && !result.interrupted) {
+    const error = new FaultInjectionError(faultProblem);
+    result.error = error.message;
+    result.exitCode = error.exitCode;
+  }
   if (load) {
     result.loadStartEpochMs = load.loadStartEpochMs;
     result.phases = load.phases;
     result.total = load.total;
     result.timeSeries = load.timeSeries;
-    result.faults = buildFaultResults(faultRecords, load, scenario);
+    ({ faults: result.faults, steady: result.steady } = analyzeRun(faultRecords, load, scenario));
   }
   finishResult(result, evaluateSlos(slos, result));
   return result;
+}
+
+/** Why the faults did not happen as written (failed or partial injections, failed reverts), or null. */
+function faultFailure(records: FaultRecord[]): string | null {
+  const problems: string[] = [];
+  for (const record of records) {
+    const what = `fault ${record.action} ${record.targets.join(', ') || record.role}`;
+    const undone = record.revertError ? '' : ' (what happened was reverted)';
+    if (record.status === 'failed') problems.push(`${what} was not injected as written${undone}: ${record.error ?? 'unknown error'}`);
+    if (record.revertError) problems.push(`${what}: revert failed: ${record.revertError}; finish it by hand: ${record.manualRevert ?? 'see the backend'}`);
+  }
+  return problems.length > 0 ? problems.join('; ') : null;
 }
 
 function firstSearchTopK(scenario: Scenario): number | null {

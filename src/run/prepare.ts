@@ -1,6 +1,6 @@
 // Everything a run needs before touching the network: flags, config, scenario, flag overrides, parsed SLOs.
 import { resolve } from 'node:path';
-import type { RunFlags } from '../cli/run.js';
+import type { RunFlags } from './options.js';
 import { UsageError } from '../errors.js';
 import type { BenchConfig, RunOverrides, Scenario } from '../scenario/index.js';
 import { applyOverrides, loadConfig, loadScenario } from '../scenario/index.js';

@@ -1,8 +1,8 @@
 // `compare`, `report` and `run --baseline`: everything that works from result.json files already written.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
-import type { CompareFlags } from '../cli/compare.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { CompareFlags } from './options.js';
 import type { RunResult } from '../report/index.js';
 import {
   compareResults,
@@ -37,7 +37,7 @@ export async function reportFromCli(resultFile: string, out?: string): Promise<n
   const result = await readResultFile(resultFile);
   const files = await writeReports(result, resolve(out ?? dirname(resultFile)), { rewriteJson: false });
   process.stdout.write(`wrote ${files.html}\n      ${files.junit}\n      ${files.markdown}\n`);
-  return 0;
+  return ExitCode.ok;
 }
 
 export async function compareFromCli(flags: CompareFlags): Promise<number> {
@@ -47,7 +47,7 @@ export async function compareFromCli(flags: CompareFlags): Promise<number> {
   if (flags.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
   else process.stdout.write(`${renderComparisonConsole(comparison)}\n`);
   if (flags.out) await writeComparison(comparison, resolve(flags.out));
-  return comparison.regressed ? 3 : 0;
+  return comparison.regressed ? ExitCode.sloBreached : ExitCode.ok;
 }
 
 /** run --baseline: true when the new run regressed significantly beyond the budget */

@@ -95,6 +95,7 @@ export const ConfigSchema = z.strictObject({
           context: nonEmptyString().optional(),
           namespace: nonEmptyString().default('default'),
           instance: nonEmptyString().default('milvus'),
+          flavor: z.enum(['helm', 'operator']).optional(),
           selectors: roleMap().default({}),
         })
         .prefault({}),

@@ -151,9 +151,12 @@ export const ScenarioSchema = z.strictObject({
   metrics: z
     .strictObject({
       interval: duration({ min: 100, max: 60_000 }).default(1000),
-      recoverySuccesses: positiveInt().default(5),
+      /** kept from before recovery.windowMs: the fewest good requests a recovery window must hold */
+      recoverySuccesses: positiveInt().default(3),
     })
     .prefault({}),
+  availability: z.strictObject({ slowMs: duration({ positive: true }).default(1000) }).prefault({}),
+  recovery: z.strictObject({ windowMs: duration({ min: 100, max: 600_000 }).default(1000) }).prefault({}),
 });
 
 /** What a scenario file exports: every default optional, durations as '20s' or ms. */

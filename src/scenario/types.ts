@@ -72,6 +72,8 @@ interface PhaseBase {
   operations: Operation[];
   /** per-request deadline */
   timeoutMs: number;
+  /** the scenario's `availability.slowMs`: an ok reply slower than this is a bad request for downtime */
+  slowMs?: number;
 }
 
 export interface ClosedLoopPhase extends PhaseBase {
@@ -152,9 +154,13 @@ export interface Scenario {
   metrics: {
     /** time-series bucket width, 100..60000 ms */
     intervalMs: number;
-    /** consecutive successes that mark a recovery after a fault */
+    /** at least this many good requests inside the recovery window mark a recovery (old key; default 3) */
     recoverySuccesses: number;
   };
+  /** good = ok and latency ≤ slowMs (MEASUREMENT.md "A good request") */
+  availability: { slowMs: number };
+  /** a disruption's bad intervals merge while closer than windowMs; recovery = a full window of only good requests */
+  recovery: { windowMs: number };
   /** absolute path of the file the scenario came from */
   file: string;
 }
@@ -204,9 +210,11 @@ export interface KubernetesFaultConfig {
   kubeconfig?: string;
   context?: string;
   namespace: string;
-  /** Helm release name: app.kubernetes.io/instance */
+  /** Helm release (or Milvus Operator CR) name: app.kubernetes.io/instance */
   instance: string;
-  /** role → extra label selector; defaults to app.kubernetes.io/component=<role> */
+  /** how Milvus was installed: the Helm chart labels pods component=<role>, the Milvus Operator app.kubernetes.io/component=<role>; unset: find both */
+  flavor?: 'helm' | 'operator';
+  /** role → extra label selector, replacing the flavor's default */
   selectors: Partial<Record<MilvusRole, string>>;
 }
 

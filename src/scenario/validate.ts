@@ -88,12 +88,14 @@ function resolveScenario(parsed: ParsedScenario, file: string): Scenario {
       index: { type: collection.index.type, params: { ...INDEX_DEFAULTS[collection.index.type], ...collection.index.params } },
     },
     ingest: { ...ingest, vectors },
-    phases: parsed.phases.map(resolvePhase),
+    phases: parsed.phases.map((phase, i) => ({ ...resolvePhase(phase, i), slowMs: parsed.availability.slowMs })),
     faults: parsed.faults.map(resolveFault),
     slo: parsed.slo,
     warmupMs: parsed.warmup,
     verify: parsed.verify,
     metrics: { intervalMs: parsed.metrics.interval, recoverySuccesses: parsed.metrics.recoverySuccesses },
+    availability: parsed.availability,
+    recovery: parsed.recovery,
     file,
   };
 }

@@ -150,14 +150,42 @@ function readGlobal(result: RunResult, name: string): number | null {
   return matches === null || matches === undefined ? null : matches ? 1 : 0;
 }
 
-function readFault(result: RunResult, index: number | undefined, stat: string): number | null {
+/** What a fault key reads: every fault it names must have a figure; one without makes the whole key unmeasured. */
+export interface FaultFigure {
+  /** the worst value over the faults, or null when any of them has none */
+  value: number | null;
+  /** a fault is not recovered: its downtime is a lower bound and every downtime SLO fails */
+  unrecovered: boolean;
+  /** why there is no value (no faults, a fault not injected, …) */
+  missing: string | null;
+  /** the coarsest resolution among the faults (± ms) */
+  resolutionMs: number | null;
+}
+
+export function readFaultFigure(result: RunResult, index: number | undefined, stat: string): FaultFigure {
   const faults = result.faults.filter((fault) => index === undefined || fault.index === index);
-  const values = faults.map((fault) => {
-    if (stat === 'recovery') return fault.recoveryMs;
-    if (!fault.impact) return null;
-    if (stat === 'downtime') return fault.impact.downtimeMs;
-    return stat === 'p50' ? fault.impact.during.p50 : fault.impact.during.p99;
-  });
-  const measured = values.filter((value): value is number => value !== null);
-  return measured.length > 0 ? Math.max(...measured) : null;
+  const figure: FaultFigure = { value: null, unrecovered: false, missing: null, resolutionMs: null };
+  if (faults.length === 0) return { ...figure, missing: index === undefined ? 'the run injected no fault' : `fault ${index} never ran` };
+  const values: number[] = [];
+  for (const fault of faults) {
+    const label = `fault ${fault.index}${fault.occurrence > 0 ? ` #${fault.occurrence + 1}` : ''}`;
+    if (fault.status === 'failed' || fault.status === 'skipped') {
+      figure.missing ??= `${label} was ${fault.status === 'failed' ? 'not injected as written' : 'never injected'}`;
+      continue;
+    }
+    if (stat === 'downtime' && fault.status === 'unrecovered') figure.unrecovered = true;
+    if (fault.resolutionMs !== null) figure.resolutionMs = Math.max(figure.resolutionMs ?? 0, fault.resolutionMs);
+    const value =
+      stat === 'downtime' ? fault.downtimeMs : stat === 'recovery' ? fault.recoveryMs : stat === 'p50' ? fault.impact?.during.p50 ?? null : fault.impact?.during.p99 ?? null;
+    if (value === null) figure.missing ??= `${label} has no ${stat} figure`;
+    else values.push(value);
+  }
+  if (figure.missing === null) figure.value = Math.max(...values);
+  else if (figure.unrecovered && values.length > 0) figure.value = Math.max(...values);
+  return figure;
+}
+
+function readFault(result: RunResult, index: number | undefined, stat: string): number | null {
+  const figure = readFaultFigure(result, index, stat);
+  return figure.missing === null ? figure.value : null;
 }

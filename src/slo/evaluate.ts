@@ -1,6 +1,10 @@
 // Parses the SLO spec against a scenario (before any load) and judges a finished run against it.
 import type { RunResult, SloResult } from '../report/result.js';
-import { readMetric, resolveKey, type MetricRef, type SloContext } from './catalog.js';
+import { readFaultFigure, readMetric, resolveKey, type MetricRef, type SloContext } from './catalog.js';
+import { formatMs, formatNumber } from './format.js';
+import { defaultGates } from './gate.js';
+
+export { formatNumber } from './format.js';
 import { compare, inUnit, parseThreshold, type MetricKind, type Threshold } from './threshold.js';
 
 export interface ParsedSlo {
@@ -33,18 +37,54 @@ export function parseSlos(spec: Record<string, string>, context: SloContext): { 
   return { value, errors };
 }
 
-/** Pure. One result per SLO, in spec order; an unmeasured metric fails with "not measured". */
+/**
+ * Pure. One result per SLO, in spec order (an unmeasured metric fails with "not measured"), then the default gates
+ * that hold with or without SLOs: every fault recovered, requests succeeded, the error rate outside disruptions.
+ */
 export function evaluateSlos(parsed: readonly ParsedSlo[], result: RunResult): SloResult[] {
-  return parsed.map((slo) => evaluateOne(slo, result));
+  return [...parsed.map((slo) => evaluateOne(slo, result)), ...defaultGates(result, parsed.map((slo) => slo.key))];
 }
 
 function evaluateOne(slo: ParsedSlo, result: RunResult): SloResult {
   const base = { key: slo.key, threshold: slo.threshold };
   const label = slo.key.split('.').pop()!;
+  if (slo.ref.source === 'fault') return evaluateFault(slo, result, label);
   const value = readMetric(result, slo.ref);
   if (value === null) {
     return { ...base, actual: null, pass: false, message: 'not measured', display: `${label} not measured ✗` };
   }
+  return judge(slo, value, label, result);
+}
+
+/** An unrecovered fault fails every downtime SLO with its lower bound; a fault without a figure leaves the key unmeasured. */
+function evaluateFault(slo: ParsedSlo, result: RunResult, label: string): SloResult {
+  const base = { key: slo.key, threshold: slo.threshold };
+  const ref = slo.ref as Extract<MetricRef, { source: 'fault' }>;
+  const figure = readFaultFigure(result, ref.index, ref.stat);
+  if (figure.unrecovered) {
+    const bound = figure.value === null ? '' : ` ≥ ${formatMs(figure.value)}`;
+    return {
+      ...base,
+      actual: figure.value === null ? null : roundForJson(inUnit(figure.value, slo.kind, slo.limit.unit)),
+      pass: false,
+      message: 'not recovered: the downtime is a lower bound',
+      display: `${label}${bound} (not recovered) ✗`,
+    };
+  }
+  if (figure.value === null || figure.missing !== null) {
+    const why = figure.missing ?? 'no figure';
+    return { ...base, actual: null, pass: false, message: `not measured: ${why}`, display: `${label} not measured (${why}) ✗` };
+  }
+  const judged = judge(slo, figure.value, label, result);
+  const resolution = figure.resolutionMs;
+  if (slo.kind === 'time' && ref.stat === 'downtime' && resolution !== null && Math.abs(figure.value - slo.limit.limit) <= resolution) {
+    judged.message = `within the resolution (±${formatMs(resolution)}) of the bound: traffic too sparse to resolve it`;
+  }
+  return judged;
+}
+
+function judge(slo: ParsedSlo, value: number, label: string, result: RunResult): SloResult {
+  const base = { key: slo.key, threshold: slo.threshold };
   if (slo.kind === 'exact') return evaluateCount(slo, result, value === 1);
   const pass = compare(value, slo.limit);
   const actual = inUnit(value, slo.kind, slo.limit.unit);
@@ -67,21 +107,6 @@ function evaluateCount(slo: ParsedSlo, result: RunResult, matches: boolean): Slo
     display: `count ${counted ?? '?'} ${matches ? '==' : '!='} ${expected ?? '?'} expected ${matches ? '✓' : '✗'}`,
     ...(matches ? {} : { message: `counted ${counted ?? '?'} rows, expected ${expected ?? '?'}` }),
   };
-}
-
-export function formatNumber(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 1000) return String(Math.round(value));
-  if (abs >= 1) return String(Number(value.toFixed(1)));
-  if (abs === 0) return '0';
-  return String(Number(value.toPrecision(4)));
-}
-
-/** times read best in their own scale: 84.2 ms, 1.52 s, 2.1 min */
-function formatMs(ms: number): string {
-  if (Math.abs(ms) < 1000) return `${formatNumber(ms)} ms`;
-  if (Math.abs(ms) < 120_000) return `${formatNumber(ms / 1000)} s`;
-  return `${formatNumber(ms / 60_000)} min`;
 }
 
 function roundForJson(value: number): number {

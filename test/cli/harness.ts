@@ -21,6 +21,8 @@ export interface CliOptions {
   cwd: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** run the CLI as this user (and its group id), e.g. 65534 to lose root's right to signal every process */
+  uid?: number;
   /** called with the child once stdout/stderr shows this text */
   onOutput?: { match: RegExp; then: (child: ReturnType<typeof spawn>) => void };
 }
@@ -31,6 +33,7 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
     cwd: options.cwd,
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid !== undefined && { uid: options.uid, gid: options.uid }),
   });
   let stdout = '';
   let stderr = '';

@@ -37,6 +37,10 @@ export class KubeApiDouble {
   replaceDelayMs = 150;
   /** answer DELETE of chaos CRs with 500, to exercise a failed revert */
   failChaosDeletes = false;
+  /** the Chaos Mesh controller never reports AllInjected (a CR left behind after the inject timeout) */
+  neverInject = false;
+  /** pod names whose DELETE is answered with 500 (a partial delete) */
+  readonly failPodDeletes = new Set<string>();
   readyDelayMs = 300;
   private readonly pods = new Map<string, Pod>();
   private readonly events: WatchEvent[] = [];
@@ -83,7 +87,7 @@ export class KubeApiDouble {
     const now = new Date().toISOString();
     const pod: Pod = {
       metadata: { name, namespace: this.namespace, uid: randomBytes(8).toString('hex'), labels, resourceVersion: String(++this.rv) },
-      spec: { containers: [{ name: labels['app.kubernetes.io/component'] ?? 'main' }] },
+      spec: { containers: [{ name: labels['app.kubernetes.io/component'] ?? labels.component ?? 'main' }] },
       status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now }] },
     };
     this.pods.set(name, pod);
@@ -137,6 +141,7 @@ export class KubeApiDouble {
     if (url.pathname.startsWith(`${podsPath}/`) && req.method === 'DELETE') {
       const pod = this.pods.get(url.pathname.slice(podsPath.length + 1));
       if (!pod) return status(res, 404, 'NotFound', `pods "${url.pathname}" not found`);
+      if (this.failPodDeletes.has(pod.metadata.name)) return status(res, 500, 'InternalError', 'etcdserver: request timed out');
       this.deletePod(pod);
       return json(res, 200, pod);
     }
@@ -192,7 +197,7 @@ export class KubeApiDouble {
   /** What the Chaos Mesh controller does once a CR exists. */
   private applyChaos(key: string): void {
     const chaos = this.chaos.get(key);
-    if (!chaos) return;
+    if (!chaos || this.neverInject) return;
     const targets = this.targetPods(chaos);
     if (chaos.spec.action === 'pod-kill') for (const pod of targets) this.deletePod(pod);
     if (chaos.spec.action === 'pod-failure') for (const pod of targets) this.setReady(pod, false);

@@ -21,7 +21,8 @@ describe('renderConsoleSummary', () => {
     const fault = text.split('\n').find((l) => l.includes('kill querynode'));
     expect(fault).toContain('querynode-1');
     expect(fault).toMatch(/2\.\d\d s/); // downtime of the 2.5 s outage
-    expect(fault).toMatch(/failed\)/);
+    expect(fault).toMatch(/484 failed, 0 timed out; error rate 100\.00%/);
+    expect(fault).toMatch(/│ recovered │/);
     expect(text).toContain('recall@10 0.9731');
     expect(text).toMatch(/✓ │ p99\s+│ <50ms/);
     expect(text).toMatch(/✗ │ errorRate\s+│ <0\.1%/);

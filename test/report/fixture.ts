@@ -164,12 +164,19 @@ function faultResult(outage: { phase: string; fromS: number }, phases: PhaseResu
   const before = series.filter((p) => p.tMs < injectedAtMs - 1000 && p.p99 !== null);
   return {
     index: 0, occurrence: 0, action: 'kill', role: 'querynode', pick: 'random', pickDetail: 'seeded random (seed 7) among 2',
-    targets: [`querynode-1${hostile}`], backend: 'local', scheduledAtMs: injectedAtMs, injectedMs: LOAD_START + injectedAtMs, revertedMs: LOAD_START + injectedAtMs + 50,
-    backendRecoveredMs: (recovered ?? first) + 400, injectedAtMs,
+    targets: [`querynode-1${hostile}`], backend: 'local', scheduledAtMs: injectedAtMs, injection: 'injected', callStartedMs: LOAD_START + injectedAtMs - 5, injectCallMs: 5, injectedMs: LOAD_START + injectedAtMs, revertedMs: LOAD_START + injectedAtMs + 50,
+    backendRecoveredMs: (recovered ?? first) + 400, injectedAtMs, calledAtMs: injectedAtMs - 5, revertedAt: injectedAtMs + 50,
+    status: recovered === null ? 'unrecovered' : 'recovered',
+    downtimeMs: recovered === null ? (edges.last ?? first) - first : recovered - first,
+    recovered: recovered !== null,
+    effectLagMs: first - (LOAD_START + injectedAtMs - 5),
+    disruption: {
+      atMs: first - LOAD_START, endAtMs: (recovered ?? edges.last ?? first) - LOAD_START, downtimeMs: (recovered ?? edges.last ?? first) - first, recovered: recovered !== null,
+      bad: edges.failures, failed: edges.failures, timedOut: 0, dropped: 0, slow: 0, good: 0, errorRate: 1,
+    },
+    relapses: [], overlapping: false, resolutionMs: 2.5, note: recovered === null ? 'not recovered' : null,
     impact: {
-      firstFailureMs: first, lastFailureMs: edges.last, firstSuccessAfterLastFailureMs: recovered, recoveredMs: recovered,
-      downtimeMs: recovered === null ? 0 : recovered - first,
-      outageWindows: [{ startMs: first, endMs: edges.last ?? first, durationMs: (edges.last ?? first) - first, failures: edges.failures }],
+      fromMs: LOAD_START + injectedAtMs - 5, toMs: recovered ?? edges.last ?? first,
       before: { p50: before.at(-1)?.p50 ?? null, p99: before.at(-1)?.p99 ?? null, ok: before.reduce((n, p) => n + p.ok, 0), errors: 0 },
       during: { p50: null, p99: null, ok: 0, errors: edges.failures, timeouts: 0, dropped: 0 },
       errorsByKind: { unavailable: edges.failures }, shortResults: 0,
@@ -181,7 +188,7 @@ function faultResult(outage: { phase: string; fromS: number }, phases: PhaseResu
 
 function evaluateSlos(total: PhaseResult, faults: FaultResult[]): SloResult[] {
   const p99 = total.latency?.p99 ?? null;
-  const downtime = faults[0]?.impact?.downtimeMs ?? 0;
+  const downtime = faults[0]?.downtimeMs ?? 0;
   return [
     { key: 'p99', threshold: '<50ms', actual: p99, display: `${p99?.toFixed(2)} ms`, pass: p99 !== null && p99 < 50 },
     { key: 'errorRate', threshold: '<0.1%', actual: total.errorRate * 100, display: `${(total.errorRate * 100).toFixed(2)}%`, pass: total.errorRate < 0.001 },

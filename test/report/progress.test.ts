@@ -13,7 +13,8 @@ function capture(options: Partial<ProgressReporterOptions> = {}) {
 }
 
 const run = buildRunResult();
-const record = { ...run.faults[0] };
+const { injection, status: _status, ...fault } = run.faults[0]!;
+const record = { ...fault, status: injection };
 const event = (kind: FaultEvent['kind'], message: string): FaultEvent => ({ kind, record, atMs: 0, message });
 
 describe('createProgressReporter', () => {

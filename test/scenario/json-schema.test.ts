@@ -8,7 +8,7 @@ describe('JSON schemas', () => {
     const schema = scenarioJsonSchema() as Schema;
     expect(schema.required).toEqual(['name', 'phases']);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties!)).toEqual(['name', 'description', 'collection', 'ingest', 'phases', 'warmup', 'faults', 'slo', 'verify', 'metrics']);
+    expect(Object.keys(schema.properties!)).toEqual(['name', 'description', 'collection', 'ingest', 'phases', 'warmup', 'faults', 'slo', 'verify', 'metrics', 'availability', 'recovery']);
     const collection = schema.properties!.collection;
     expect(collection.properties!.metric.enum).toEqual(['L2', 'IP', 'COSINE']);
     expect(collection.properties!.dim.default).toBe(128);

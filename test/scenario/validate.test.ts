@@ -16,6 +16,9 @@ describe('validateScenario', () => {
     expect(errors).toEqual([]);
     expect(value).toMatchInlineSnapshot(`
       {
+        "availability": {
+          "slowMs": 1000,
+        },
         "collection": {
           "autoId": false,
           "dim": 128,
@@ -46,7 +49,7 @@ describe('validateScenario', () => {
         },
         "metrics": {
           "intervalMs": 1000,
-          "recoverySuccesses": 5,
+          "recoverySuccesses": 3,
         },
         "name": "x",
         "phases": [
@@ -65,9 +68,13 @@ describe('validateScenario', () => {
                 "weight": 1,
               },
             ],
+            "slowMs": 1000,
             "timeoutMs": 5000,
           },
         ],
+        "recovery": {
+          "windowMs": 1000,
+        },
         "slo": {},
         "verify": {
           "count": true,
@@ -115,6 +122,7 @@ describe('validateScenario', () => {
       rampTo: 300,
       maxInFlight: 150,
       timeoutMs: 500,
+      slowMs: 1000,
       maxRequests: 50,
       operations: [
         { kind: 'search', weight: 3, nq: 1, topK: 5, params: { nprobe: 8 }, filter: 'id > 5', outputFields: [] },
@@ -154,7 +162,7 @@ describe('validateScenario', () => {
         "scenario.phases[1].operations[0]: has both search and query (allowed: exactly one of search: { … } or query: { … })",
         "scenario.verify.recallQueries: 1.5 is not an integer (allowed: integers >= 0)",
         "scenario.metrics.interval: "10ms" is too short (allowed: durations such as "500ms", "20s", "2m", "1h" or a number of milliseconds, 100ms up to 60s)",
-        "scenario.colection: unknown key; did you mean "collection"? (allowed: name, description, collection, ingest, phases, warmup, faults, slo, verify, metrics)",
+        "scenario.colection: unknown key; did you mean "collection"? (allowed: name, description, collection, ingest, phases, warmup, faults, slo, verify, metrics, availability, recovery)",
       ]
     `);
   });

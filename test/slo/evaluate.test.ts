@@ -5,8 +5,15 @@ import { context, fault, runResult } from './fixtures.js';
 function judge(spec: Record<string, string>, result = runResult()) {
   const parsed = parseSlos(spec, context);
   expect(parsed.errors).toEqual([]);
-  return evaluateSlos(parsed.value, result);
+  return evaluateSlos(parsed.value, result).filter((r) => !r.default);
 }
+
+function gates(spec: Record<string, string>, result: ReturnType<typeof runResult>) {
+  const parsed = parseSlos(spec, context);
+  return evaluateSlos(parsed.value, result).filter((r) => r.default);
+}
+
+const steady = (requests: number, failed: number, good = requests - failed) => ({ requests, failed, errorRate: requests > 0 ? failed / requests : null, good, slowMs: 1000, windowMs: 1000 });
 
 describe('evaluateSlos', () => {
   it('reads each key from the documented place and shows a human line', () => {
@@ -60,11 +67,11 @@ describe('evaluateSlos', () => {
     const result = runResult({ faults: [], integrity: null, ingest: null, total: null });
     const results = judge({ downtime: '<5s', recovery: '<30s', count: 'exact', recall: '>=0.9', 'ingest.rowsPerSec': '>1', 'search.p99': '<1s' }, result);
     for (const slo of results) {
-      expect(slo).toMatchObject({ pass: false, actual: null, message: 'not measured' });
+      expect(slo).toMatchObject({ pass: false, actual: null, message: expect.stringMatching(/^not measured/) });
     }
-    expect(results[0].display).toBe('downtime not measured ✗');
+    expect(results[0].display).toBe('downtime not measured (the run injected no fault) ✗');
     const noImpact = judge({ downtime: '<5s', recovery: '<30s' }, runResult({ faults: [fault(0, null, null)] }));
-    expect(noImpact.map((r) => r.message)).toEqual(['not measured', 'not measured']);
+    expect(noImpact.map((r) => r.message)).toEqual(['not measured: fault 0 was not injected as written', 'not measured: fault 0 was not injected as written']);
     const noTraffic = runResult();
     noTraffic.phases[0] = { ...noTraffic.phases[0], counters: { ...noTraffic.phases[0].counters, scheduled: 0, sent: 0 }, latency: null };
     expect(judge({ 'warmup.errorRate': '<1%', 'warmup.p99': '<1s' }, noTraffic).map((r) => r.message)).toEqual(['not measured', 'not measured']);
@@ -84,16 +91,53 @@ describe('evaluateSlos', () => {
     ]);
   });
 
-  it('takes the worst fault for downtime and recovery, and a fault index for fault.<i>.*', () => {
+  it('takes the worst fault for downtime, and a fault index for fault.<i>.*; a fault without a figure leaves the key unmeasured', () => {
     const result = runResult({ faults: [fault(0, 1200, 4000, 300), fault(1, 6100, null, 900), fault(1, 500, 2000, 100)] });
     const results = judge({ downtime: '<5s', recovery: '<5s', 'fault.0.downtime': '<2s', 'fault.p99': '<500ms', 'fault.0.p99': '<500ms' }, result);
     expect(results.map((r) => [r.key, r.actual, r.pass])).toEqual([
       ['downtime', 6.1, false],
-      ['recovery', 4, true],
+      ['recovery', null, false],
       ['fault.0.downtime', 1.2, true],
       ['fault.p99', 900, false],
       ['fault.0.p99', 300, true],
     ]);
+    expect(results[1].message).toBe('not measured: fault 1 has no recovery figure');
+  });
+
+  it('an unrecovered fault fails every downtime SLO with its lower bound, however generous the bound', () => {
+    const result = runResult({ faults: [fault(0, 300, 1000), fault(1, 4200, null, 400, 'unrecovered')] });
+    const results = judge({ downtime: '<1m', 'fault.0.downtime': '<1s' }, result);
+    expect(results.map((r) => [r.key, r.pass, r.display])).toEqual([
+      ['downtime', false, 'downtime ≥ 4.2 s (not recovered) ✗'],
+      ['fault.0.downtime', true, 'downtime 300 ms < 1 s ✓'],
+    ]);
+  });
+
+  it('never takes the max over only the faults that have a figure', () => {
+    const result = runResult({ faults: [fault(0, 300, 1000), fault(1, null, null)] });
+    expect(judge({ downtime: '<5s' }, result)[0]).toMatchObject({ pass: false, actual: null });
+  });
+
+  it('says when traffic is too sparse to resolve the bound', () => {
+    const sparse = { ...fault(0, 4950, 1000), resolutionMs: 100 };
+    expect(judge({ downtime: '<5s' }, runResult({ faults: [sparse] }))[0]).toMatchObject({ pass: true, message: expect.stringContaining('resolution (±100 ms)') });
+  });
+
+  it('gates on the defaults with no SLO written: each fault recovered, the error rate outside disruptions', () => {
+    const result = runResult({ faults: [fault(0, 800, 1000), fault(1, 0, null), fault(2, 5000, null, 400, 'unrecovered'), fault(3, null, null)], steady: steady(10_000, 50) });
+    expect(gates({}, result).map((r) => `${r.pass ? 'PASS' : 'FAIL'} ${r.key}: ${r.display}`)).toEqual([
+      'PASS fault.0.recovered: fault 0 (kill querynode-1): recovered after 800 ms ✓',
+      'PASS fault.1.recovered: fault 1 (kill querynode-1): no effect observed ✓',
+      'FAIL fault.2.recovered: fault 2 (kill querynode-1): not recovered (≥ 5 s) ✗',
+      'PASS steady.errorRate: error rate outside disruptions 0.5% < 1% ✓',
+    ]);
+    expect(gates({}, runResult({ faults: [], steady: steady(1000, 20) }))[0]).toMatchObject({ pass: false, key: 'steady.errorRate' });
+  });
+
+  it('a written errorRate SLO replaces the default one; a run where every request failed is never green', () => {
+    expect(gates({ errorRate: '<50%' }, runResult({ faults: [], steady: steady(1000, 20) }))).toEqual([]);
+    const allFailed = gates({ errorRate: '<=100%' }, runResult({ faults: [], steady: steady(1000, 1000) }));
+    expect(allFailed).toEqual([expect.objectContaining({ key: 'requests.good', pass: false, message: 'no request succeeded' })]);
   });
 
   it('applies every comparator', () => {

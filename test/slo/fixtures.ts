@@ -1,5 +1,5 @@
 // Hand-built RunResult objects for SLO tests.
-import type { Counters, Percentiles } from '../../src/metrics/types.js';
+import type { Counters, FaultStatus, Percentiles } from '../../src/metrics/types.js';
 import type { FaultResult, OperationSummary, OutcomeCounts, PhaseResult, RunResult } from '../../src/report/result.js';
 
 function outcomeCounts(c: Counters): OutcomeCounts {
@@ -45,7 +45,8 @@ export function phase(name: string, p99: number, durationMs: number, c = counter
   };
 }
 
-export function fault(index: number, downtimeMs: number | null, recoveryMs: number | null, duringP99: number | null = 400): FaultResult {
+/** `downtimeMs` null: the fault was not injected (status failed); `status` overrides what the figure implies. */
+export function fault(index: number, downtimeMs: number | null, recoveryMs: number | null, duringP99: number | null = 400, status?: FaultStatus): FaultResult {
   return {
     index,
     occurrence: 0,
@@ -55,21 +56,31 @@ export function fault(index: number, downtimeMs: number | null, recoveryMs: numb
     targets: ['querynode-1'],
     backend: 'local',
     scheduledAtMs: 20_000,
+    injection: downtimeMs === null ? 'failed' : 'injected',
+    status: status ?? (downtimeMs === null ? 'failed' : downtimeMs === 0 ? 'no-effect' : 'recovered'),
+    callStartedMs: 1_000_020_000,
+    injectCallMs: 0,
     injectedMs: 1_000_020_000,
     revertedMs: null,
     backendRecoveredMs: null,
+    calledAtMs: 20_000,
     injectedAtMs: 20_000,
+    revertedAt: null,
+    downtimeMs,
+    recovered: status !== 'unrecovered' && downtimeMs !== null,
+    effectLagMs: downtimeMs === null ? null : 3,
+    disruption: null,
+    relapses: [],
+    overlapping: false,
+    resolutionMs: 1,
+    note: null,
     recoveryMs,
     impact:
       downtimeMs === null
         ? null
         : {
-            firstFailureMs: 1,
-            lastFailureMs: 2,
-            firstSuccessAfterLastFailureMs: 3,
-            recoveredMs: 4,
-            downtimeMs,
-            outageWindows: [],
+            fromMs: 1_000_020_000,
+            toMs: 1_000_020_000 + downtimeMs,
             before: { p50: 5, p99: 20, ok: 100, errors: 0 },
             during: { p50: 50, p99: duringP99, ok: 10, errors: 5, timeouts: 1, dropped: 0 },
             errorsByKind: {},

@@ -31,6 +31,8 @@ export function testScenario(changes: ScenarioChanges = {}): Scenario {
     warmupMs: 0,
     verify: { count: true, recallQueries: 10, spotChecks: 0, deleteRows: 0, ...changes.verify },
     metrics: { intervalMs: 1000, recoverySuccesses: 3 },
+    availability: { slowMs: 1000 },
+    recovery: { windowMs: 1000 },
     file: '/tmp/target-test.ts',
   };
 }
