@@ -24,6 +24,8 @@ interface UpFlags extends CommonFlags {
   runtime?: string;
   image?: string;
   project?: string;
+  engine?: string;
+  topology?: string;
 }
 
 const local = () => import('../local/index.js');
@@ -44,13 +46,21 @@ const upCommand: CommandModule<object, UpFlags> = {
       .option('ready-timeout', { type: 'number', default: 60_000, describe: 'ms to wait for every component to be ready' })
       .option('runtime', { type: 'string', describe: 'process (default) or docker: coordinator, querynodes and proxies as containers (host network)' })
       .option('image', { type: 'string', describe: 'docker runtime: image with /bin/sh; the host node and project are bound in (default milvus-bench-busybox:test)' })
-      .option('project', { type: 'string', describe: 'docker runtime: com.docker.compose.project label of the containers (default milvus-bench-local)' }) as never,
+      .option('project', { type: 'string', describe: 'docker runtime: com.docker.compose.project label of the containers (default milvus-bench-local)' })
+      .option('engine', { type: 'string', describe: 'builtin (default: the look-alike, not Milvus) or milvus (the real Milvus binary from `pip install milvus`)' })
+      .option('topology', { type: 'string', describe: 'engine milvus: standalone (default) or cluster (etcd, Kafka, mixcoord, datanode, indexnode, querynodes, proxies, balancer)' }) as never,
   handler: async (f) => {
     const { startLocalCluster, findLocalCluster, loadLocalConfig, LOCAL_CLUSTER_DESCRIPTION } = await local();
     const config = loadLocalConfig(f['data-dir'], f.config);
     const runtime = f.runtime ?? config.runtime ?? 'process';
     if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`--runtime must be process or docker, got ${runtime}`);
     if (runtime === 'process' && (f.image ?? f.project) !== undefined) throw new UsageError('--image and --project apply to --runtime docker only');
+    const engine = f.engine ?? 'builtin';
+    if (engine !== 'builtin' && engine !== 'milvus') throw new UsageError(`--engine must be builtin or milvus, got ${engine}`);
+    const topology = f.topology ?? 'standalone';
+    if (topology !== 'standalone' && topology !== 'cluster') throw new UsageError(`--topology must be standalone or cluster, got ${topology}`);
+    if (f.topology !== undefined && engine !== 'milvus') throw new UsageError('--topology applies to --engine milvus only (the builtin look-alike is always a cluster)');
+    const startedAt = Date.now();
     const cluster = await startLocalCluster({
       dataDir: f['data-dir'],
       port: f.port ?? config.port ?? 19530,
@@ -63,8 +73,10 @@ const upCommand: CommandModule<object, UpFlags> = {
       readyTimeoutMs: f['ready-timeout'],
       runtime,
       ...(runtime === 'docker' ? { image: f.image ?? config.image, project: f.project ?? config.project } : {}),
+      ...(engine === 'milvus' ? { engine, topology } : {}),
     });
-    process.stdout.write(`${LOCAL_CLUSTER_DESCRIPTION}\nready at ${cluster.address} (data dir ${cluster.dataDir})\n`);
+    const description = engine === 'milvus' ? ((await findLocalCluster(cluster.dataDir))?.description ?? 'Real Milvus') : LOCAL_CLUSTER_DESCRIPTION;
+    process.stdout.write(`${description}\nready at ${cluster.address} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (data dir ${cluster.dataDir})\n`);
     if (f.detach) return;
     process.stdout.write('press Ctrl-C to stop every component\n');
     await new Promise<void>((resolve) => {

@@ -31,7 +31,7 @@ export const processLauncher: Launcher = {
   async launch(component) {
     mkdirSync(dirname(component.logFile), { recursive: true });
     const fd = openSync(component.logFile, 'a');
-    const child = spawn(component.argv[0]!, component.argv.slice(1), { stdio: ['ignore', fd, fd] });
+    const child = spawn(component.argv[0]!, component.argv.slice(1), { stdio: ['ignore', fd, fd], ...(component.env ? { env: component.env } : {}), ...(component.cwd ? { cwd: component.cwd } : {}) });
     closeSync(fd);
     const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const terminate = async (): Promise<void> => {
