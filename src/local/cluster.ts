@@ -9,7 +9,7 @@ import { clusterFile, componentEntry, pidAlive, readJsonFile, runFile, superviso
 import { connectDocker, DEFAULT_DOCKER_IMAGE, DEFAULT_DOCKER_PROJECT, dockerClient, listClusterContainers, prepareProject, removeContainers, type DockerRuntimeOptions } from './docker-runtime.js';
 import type { SupervisorOptions } from './supervisor.js';
 import { probeHealth } from './milvus/cluster-health.js';
-import { prepareMilvusClusterTools } from './milvus/cluster-plan.js';
+import { prepareMilvusClusterTools, removeMilvusRuntimeFiles } from './milvus/cluster-plan.js';
 
 export interface LocalUpOptions {
   dataDir: string;
@@ -242,6 +242,7 @@ export async function downLocalCluster(dataDir: string): Promise<void> {
     if (run?.pid) pids.add(run.pid);
   }
   for (const pid of pids) if (pidAlive(pid) && isOurs(pid, dir)) process.kill(pid, 'SIGKILL');
+  await Promise.all(record.components.map((c) => removeMilvusRuntimeFiles(c, c.pid ? [c.pid] : [])));
   if (record.docker) await removeClusterContainers(record.docker, dir);
   await rm(clusterFile(dir), { force: true });
   await rm(join(dir, 'run'), { recursive: true, force: true });

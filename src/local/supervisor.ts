@@ -12,7 +12,7 @@ import type { DockerRuntimeOptions } from './docker-runtime.js';
 import { clusterFile, componentCommand, LOCAL_CLUSTER_DESCRIPTION, logFile, runFile, writeJsonFile, type ClusterRecord, type ComponentRecord, type ComponentRole, type RunRecord } from './layout.js';
 import { ContainerLauncher, processLauncher, type Exit, type Launched, type Launcher } from './launchers.js';
 import { probeHealth } from './milvus/cluster-health.js';
-import { describeMilvusCluster, planMilvusCluster, type MilvusClusterTools } from './milvus/cluster-plan.js';
+import { describeMilvusCluster, planMilvusCluster, removeMilvusRuntimeFiles, type MilvusClusterTools } from './milvus/cluster-plan.js';
 
 export interface SupervisorOptions {
   port: number;
@@ -143,6 +143,7 @@ class Supervisor {
     const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
     log(`${component.name} (pid ${launched.pid}) ${how}`);
     this.note(component, `${component.name} (pid ${launched.pid}) ${how}`);
+    if (launched.pid) void removeMilvusRuntimeFiles(component, [launched.pid]);
     component.pid = null;
     void this.save();
     this.scheduleRestart(component);

@@ -44,7 +44,7 @@ export async function resolveTarget(
     return {
       kind: 'local',
       target: { ...config.target, address: running.address },
-      description: describe(count('proxy'), count('querynode')),
+      description: running.engine === 'milvus' ? running.description : describe(count('proxy'), count('querynode')),
       localDataDir: dataDir,
       startedByRun: false,
       release: async () => {},

@@ -152,3 +152,14 @@ export async function planMilvusCluster(dataDir: string, shape: MilvusClusterSha
 }
 
 export { MILVUS_INSTALL_HINT };
+
+/** Milvus leaves `/run/milvus/<role>-<alias>.pid` (or under /tmp/milvus) and `/tmp/milvus/server_id_<pid>` behind
+ * when killed; removes those of `component` (its pids: every process it ran). */
+export async function removeMilvusRuntimeFiles(component: Pick<ComponentRecord, 'argv' | 'env'>, pids: number[]): Promise<void> {
+  if (!component.env?.MILVUSCONF) return;
+  const alias = component.argv[component.argv.indexOf('-alias') + 1];
+  const role = component.argv[2];
+  const files = pids.map((pid) => join('/tmp/milvus', `server_id_${pid}`));
+  if (alias && role) files.push(join('/run/milvus', `${role}-${alias}.pid`), join('/tmp/milvus', `${role}-${alias}.pid`));
+  await Promise.all(files.map((file) => rm(file, { force: true })));
+}

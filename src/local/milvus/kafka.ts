@@ -88,6 +88,12 @@ export async function prepareKafka(dataDir: string, jarsDir: string, ports: Kafk
     'transaction.state.log.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=true',
+    // Milvus sends a whole insert batch as one message (5000 x 128 floats = 2.6 MB); Kafka's default cap is 1 MB
+    'message.max.bytes=67108864',
+    'replica.fetch.max.bytes=67108864',
+    // a restarted broker cannot register until the killed one's session expires (default 9 s)
+    'broker.session.timeout.ms=3000',
+    'broker.heartbeat.interval.ms=500',
   ];
   await writeFile(propertiesFile(dataDir), `${properties.join('\n')}\n`);
   await writeFile(join(dir, 'log4j.properties'), LOG4J);
