@@ -21,6 +21,10 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || echo "test-env: could not install ${need[*]}"
 fi
 
+if [ -x scripts/real-cluster-env.sh ]; then
+  scripts/real-cluster-env.sh || echo "test-env: etcd/java/maven for the real Milvus cluster not available"
+fi
+
 if [ -x scripts/docker-test-env.sh ]; then
   scripts/docker-test-env.sh || echo "test-env: docker engine not available; docker tests will be skipped"
 fi
