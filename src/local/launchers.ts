@@ -83,7 +83,7 @@ export class ContainerLauncher implements Launcher {
       );
       if (found) return existing;
     }
-    return this.docker.createContainer(containerSpec(this.options, this.dataDir, component.name, component.argv, component.logFile));
+    return this.docker.createContainer(containerSpec(this.options, this.dataDir, component.name, component.argv, component.logFile, component));
   }
 
   async cleanUp(): Promise<void> {

@@ -76,6 +76,8 @@ export interface ComponentRecord {
   env?: Record<string, string>;
   cwd?: string;
   health?: HealthCheck;
+  /** docker runtime: host paths outside the default binds that the component reads (bound read-only) */
+  binds?: string[];
   /** Launched after every component of a lower stage is ready (default 0). */
   stage?: number;
 }

@@ -2,6 +2,7 @@
 // one `mixture` process (1), datanode, indexnode, querynodes and proxies (2), and our TCP balancer in front of the
 // proxies (3). Every process has its own ports, given as environment overrides, and its log in <dataDir>/logs.
 import { createHash } from 'node:crypto';
+import { readdirSync, realpathSync } from 'node:fs';
 import { mkdir, readlink, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +16,11 @@ import { ensureKafkaJars, kafkaArgv, prepareKafka } from './kafka.js';
 export interface MilvusClusterTools {
   binary: MilvusBinary;
   etcdBin: string;
+  /** the real java executable (not /usr/bin/java → /etc/alternatives, which a container does not see) */
+  javaBin: string;
   kafkaJars: string;
+  /** docker runtime: what the JVM reads outside /usr (Debian keeps its config in /etc/java-N-openjdk) */
+  javaBinds: string[];
 }
 
 export interface MilvusClusterShape {
@@ -27,9 +32,10 @@ export interface MilvusClusterShape {
 
 export async function prepareMilvusClusterTools(): Promise<MilvusClusterTools> {
   const etcdBin = findEtcd();
-  findExecutable('java', 'apt-get install openjdk-17-jre-headless (Kafka runs on the JVM)');
+  const javaBin = realpathSync(findExecutable('java', 'apt-get install openjdk-17-jre-headless (Kafka runs on the JVM)'));
+  const javaBinds = readdirSync('/etc').filter((name) => /^java-\d+-openjdk$/.test(name)).map((name) => join('/etc', name));
   const [binary, kafkaJars] = await Promise.all([prepareMilvusBinary(), ensureKafkaJars()]);
-  return { binary, etcdBin, kafkaJars };
+  return { binary, etcdBin, javaBin, kafkaJars, javaBinds };
 }
 
 export const describeMilvusCluster = (version: string, s: { proxies: number; querynodes: number }): string =>
@@ -117,12 +123,12 @@ export async function planMilvusCluster(dataDir: string, shape: MilvusClusterSha
     storagePath,
     sessionTtlSeconds: Math.max(1, Math.ceil(shape.sessionTtlMs / 1000)),
   });
-  await prepareKafka(dataDir, tools.kafkaJars, kafka);
+  await prepareKafka(dataDir, tools.kafkaJars, tools.javaBin, kafka);
   const bin = await linkBinary(dataDir, tools.binary.binDir);
   const base = (name: string, role: ComponentRole): Pick<ComponentRecord, 'name' | 'role' | 'pid' | 'restarts' | 'stopped' | 'logFile'> => ({ name, role, pid: null, restarts: 0, stopped: false, logFile: logFile(dataDir, name) });
   const components: ComponentRecord[] = [
     { ...base('etcd', 'etcd'), grpcPort: etcd.client, metricsPort: etcd.client, argv: etcdArgv(tools.etcdBin, dataDir, etcd), health: { http: '/health', port: etcd.client }, stage: 0 },
-    { ...base('kafka', 'kafka'), grpcPort: kafka.broker, metricsPort: kafka.broker, argv: kafkaArgv(dataDir, tools.kafkaJars), health: { tcp: kafka.broker }, stage: 0 },
+    { ...base('kafka', 'kafka'), grpcPort: kafka.broker, metricsPort: kafka.broker, argv: kafkaArgv(dataDir, tools.kafkaJars, tools.javaBin), health: { tcp: kafka.broker }, binds: [tools.kafkaJars, ...tools.javaBinds], stage: 0 },
   ];
   for (const role of milvusRoles(shape)) {
     const metricsPort = await ports.take();
@@ -142,6 +148,7 @@ export async function planMilvusCluster(dataDir: string, shape: MilvusClusterSha
       env,
       cwd: milvusHome(dataDir),
       health: { http: '/healthz', port: metricsPort },
+      binds: [tools.binary.binDir],
       stage: role.stage,
     });
   }

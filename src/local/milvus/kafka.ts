@@ -69,7 +69,7 @@ export const kafkaDir = (dataDir: string): string => join(dataDir, 'kafka');
 const propertiesFile = (dataDir: string): string => join(kafkaDir(dataDir), 'server.properties');
 
 /** Writes server.properties (ports change on every `up`) and formats the storage once, keeping its cluster id. */
-export async function prepareKafka(dataDir: string, jarsDir: string, ports: KafkaPorts): Promise<void> {
+export async function prepareKafka(dataDir: string, jarsDir: string, javaBin: string, ports: KafkaPorts): Promise<void> {
   const dir = kafkaDir(dataDir);
   await mkdir(join(dir, 'logs'), { recursive: true });
   const properties = [
@@ -103,7 +103,7 @@ export async function prepareKafka(dataDir: string, jarsDir: string, ports: Kafk
   const id = existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : randomBytes(16).toString('base64url');
   await writeFile(idFile, `${id}\n`);
   try {
-    await run('java', [...JVM_FLAGS, ...log4jFlag(dataDir), '-cp', classpath(jarsDir), 'kafka.tools.StorageTool', 'format', '-t', id, '-c', propertiesFile(dataDir), '--ignore-formatted'], { timeout: 60_000 });
+    await run(javaBin, [...JVM_FLAGS, ...log4jFlag(dataDir), '-cp', classpath(jarsDir), 'kafka.tools.StorageTool', 'format', '-t', id, '-c', propertiesFile(dataDir), '--ignore-formatted'], { timeout: 60_000 });
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     const why = e.code === 'ENOENT' ? 'java is not installed (apt-get install openjdk-17-jre-headless)' : (e.stderr?.trim().split('\n').at(-1) ?? e.message);
@@ -122,6 +122,6 @@ log4j.logger.state.change.logger=WARN
 const classpath = (jarsDir: string): string => `${jarsDir}/*`;
 const log4jFlag = (dataDir: string): string[] => [`-Dlog4j.configuration=file:${join(kafkaDir(dataDir), 'log4j.properties')}`];
 
-export function kafkaArgv(dataDir: string, jarsDir: string): string[] {
-  return ['java', ...JVM_FLAGS, ...log4jFlag(dataDir), '-cp', classpath(jarsDir), 'kafka.Kafka', propertiesFile(dataDir)];
+export function kafkaArgv(dataDir: string, jarsDir: string, javaBin: string): string[] {
+  return [javaBin, ...JVM_FLAGS, ...log4jFlag(dataDir), '-cp', classpath(jarsDir), 'kafka.Kafka', propertiesFile(dataDir)];
 }
