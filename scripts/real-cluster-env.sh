@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# System packages the real Milvus cluster (`local up --engine milvus --topology cluster`) needs besides the milvus
-# wheel: etcd (Debian etcd-server), a JVM and Maven for Kafka. The Kafka jars themselves are fetched from Maven
+# What the real Milvus cluster (`local up --engine milvus --topology cluster`) needs: etcd (Debian etcd-server), a JVM
+# and Maven for Kafka, and the milvus wheel (pip) when missing. The Kafka jars themselves are fetched from Maven
 # Central by the first `local up` into ~/.cache/milvus-bench (or $MILVUS_BENCH_CACHE) and reused afterwards.
 # Idempotent; without root it installs nothing (the real-cluster tests then fail under CI=true, skip otherwise).
 set -uo pipefail
@@ -26,5 +26,10 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || echo "real-cluster-env: could not install ${need[*]}"
   [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+fi
+# the Milvus binary itself comes with the PyPI wheel (scripts/real-milvus-env.sh installs it too, when present)
+if ! python3 -c 'import milvus' >/dev/null 2>&1; then
+  echo "real-cluster-env: pip install milvus==2.3.5"
+  python3 -m pip install -q milvus==2.3.5 || echo "real-cluster-env: could not pip install milvus==2.3.5"
 fi
 exit 0
