@@ -10,6 +10,8 @@ import { connectDocker, DEFAULT_DOCKER_IMAGE, DEFAULT_DOCKER_PROJECT, dockerClie
 import type { SupervisorOptions } from './supervisor.js';
 import { probeHealth } from './milvus/cluster-health.js';
 import { prepareMilvusClusterTools, removeMilvusRuntimeFiles } from './milvus/cluster-plan.js';
+import { unpackMilvus } from './milvus/binary.js';
+import { serverVersion } from './milvus/readiness.js';
 
 export interface LocalUpOptions {
   dataDir: string;
@@ -33,6 +35,8 @@ export interface LocalUpOptions {
   engine?: 'builtin' | 'milvus';
   /** engine milvus: 'cluster' runs etcd, Kafka and one process per Milvus role (see src/local/milvus/cluster-plan.ts) */
   topology?: 'standalone' | 'cluster';
+  /** engine milvus: the `milvus-server` script of the milvus wheel (default: the first on PATH) */
+  milvusBin?: string;
 }
 
 export interface LocalComponentStatus {
@@ -62,6 +66,8 @@ export interface LocalClusterStatus {
   /** 'milvus' when the components are real Milvus processes */
   engine: 'builtin' | 'milvus';
   topology: 'standalone' | 'cluster';
+  /** the server's GetVersion answer (only when asked for: findLocalCluster(dir, { version: true })) */
+  version?: string | null;
   components: LocalComponentStatus[];
 }
 
@@ -82,6 +88,7 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
   await assertPortFree(o.port);
   const docker = o.runtime === 'docker' ? await prepareDocker(o, dataDir) : undefined;
   const milvusCluster = o.engine === 'milvus' && o.topology === 'cluster' ? await prepareMilvusClusterTools() : undefined;
+  const milvusStandalone = o.engine === 'milvus' && o.topology !== 'cluster' ? await unpackMilvus(o.milvusBin ? { milvusBin: o.milvusBin } : {}) : undefined;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   await rm(join(dataDir, 'run'), { recursive: true, force: true });
   const options: SupervisorOptions = {
@@ -93,6 +100,7 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
     autoRestart: o.autoRestart ?? true,
     ...(docker ? { runtime: 'docker' as const, docker } : {}),
     ...(milvusCluster ? { milvusCluster } : {}),
+    ...(milvusStandalone ? { milvusStandalone } : {}),
   };
   const fd = openSync(supervisorLogFile(dataDir), 'a');
   const supervisor = spawn(process.execPath, [componentEntry(), 'supervisor', '--data-dir', dataDir, '--options', JSON.stringify(options)], { detached: true, stdio: ['ignore', fd, fd] });
@@ -139,6 +147,8 @@ function validateUp(o: LocalUpOptions): void {
   if (o.engine !== undefined && o.engine !== 'builtin' && o.engine !== 'milvus') problems.push(`engine must be builtin or milvus, got ${String(o.engine)}`);
   if (o.topology !== undefined && o.topology !== 'standalone' && o.topology !== 'cluster') problems.push(`topology must be standalone or cluster, got ${String(o.topology)}`);
   if (o.topology === 'cluster' && o.engine !== 'milvus') problems.push('topology applies to engine milvus only (the look-alike is always a cluster)');
+  if (o.engine === 'milvus' && o.topology !== 'cluster' && o.runtime === 'docker') problems.push('runtime docker is not supported for the real Milvus standalone (use topology cluster, or the process runtime)');
+  if (o.milvusBin !== undefined && o.engine !== 'milvus') problems.push('milvusBin applies to engine milvus only');
   if (o.project !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(o.project)) problems.push(`project must be lowercase letters, digits, - and _ (a compose project name), got "${o.project}"`);
   if (problems.length > 0) throw new UsageError(problems[0]!, problems);
 }
@@ -155,7 +165,7 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 /** The cluster recorded in `dataDir`, or null when none is running there. */
-export async function findLocalCluster(dataDir: string): Promise<LocalClusterStatus | null> {
+export async function findLocalCluster(dataDir: string, options: { version?: boolean } = {}): Promise<LocalClusterStatus | null> {
   const dir = resolve(dataDir);
   const record = await readJsonFile<ClusterRecord>(clusterFile(dir));
   if (!record) return null;
@@ -171,7 +181,8 @@ export async function findLocalCluster(dataDir: string): Promise<LocalClusterSta
   const runtime = record.runtime ?? 'process';
   const engine = record.engine ?? 'builtin';
   const topology = record.topology ?? 'cluster';
-  return { dataDir: dir, runtime, project: record.docker?.project ?? null, address: record.address, port: record.port, supervisorPid: record.supervisorPid, description: record.description, engine, topology, components };
+  const version = options.version ? { version: await serverVersion(record.address) } : {};
+  return { dataDir: dir, runtime, project: record.docker?.project ?? null, address: record.address, port: record.port, supervisorPid: record.supervisorPid, description: record.description, engine, topology, ...version, components };
 }
 
 /** The running cluster's record, without health checks: looking up a pid or the control port must not wait on a

@@ -62,6 +62,7 @@ export async function resolveTarget(
       restartDelayMs: config.local.restartDelayMs,
       autoRestart: config.local.autoRestart,
       runtime: config.local.runtime,
+      ...(config.local.engine === 'milvus' ? { engine: config.local.engine, topology: config.local.topology } : {}),
       ...(config.local.image ? { image: config.local.image } : {}),
       ...(config.local.project ? { project: config.local.project } : {}),
       detach: true,
@@ -73,7 +74,7 @@ export async function resolveTarget(
   return {
     kind: 'local',
     target: { ...config.target, address: cluster.address },
-    description: describe(config.local.proxies, config.local.querynodes),
+    description: config.local.engine === 'milvus' ? (await cluster.status()).description : describe(config.local.proxies, config.local.querynodes),
     localDataDir: dataDir,
     startedByRun: true,
     release: async () => {

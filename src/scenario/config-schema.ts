@@ -48,6 +48,10 @@ export const ConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535, { error: 'must be a port number 0..65535' }).default(19530),
       dataDir: nonEmptyString().default('.milvus-bench/local'),
       runtime: z.enum(['process', 'docker']).default('process'),
+      /** 'milvus': the real Milvus binary (pip install milvus) instead of the look-alike test cluster */
+      engine: z.enum(['builtin', 'milvus']).default('builtin'),
+      /** engine milvus: 'cluster' runs etcd, Kafka and one process per Milvus role behind the balancer */
+      topology: z.enum(['standalone', 'cluster']).default('standalone'),
       image: nonEmptyString().optional(),
       project: nonEmptyString().optional(),
       /** querynode session TTL: how long the coordinator waits for a heartbeat before declaring a querynode dead */

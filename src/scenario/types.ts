@@ -173,6 +173,8 @@ export interface LocalClusterConfig {
   port: number;
   dataDir: string;
   runtime: 'process' | 'docker';
+  engine: 'builtin' | 'milvus';
+  topology: 'standalone' | 'cluster';
   /** docker runtime: image with /bin/sh (default milvus-bench-busybox:test) and compose project label */
   image?: string;
   project?: string;
