@@ -5,6 +5,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# pip, no root needed: the real Milvus standalone (milvus wheel) and pymilvus for the conformance flows
+if [ -x scripts/real-milvus-env.sh ]; then
+  scripts/real-milvus-env.sh || echo "test-env: real Milvus not installed; real-Milvus tests fail under CI=true"
+fi
+
 if [ "$(id -u)" != "0" ]; then
   echo "test-env: not root; skipping system packages (chromium/docker tests will be skipped with a reason)"
   exit 0

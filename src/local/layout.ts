@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ComponentRole = 'coordinator' | 'proxy' | 'querynode' | 'balancer' | 'datanode' | 'indexnode' | 'etcd' | 'kafka';
+export type ComponentRole = 'coordinator' | 'proxy' | 'querynode' | 'balancer' | 'datanode' | 'indexnode' | 'etcd' | 'kafka' | 'standalone';
 
 /** How `status` and the supervisor tell a component is ready: GET a path (200) or a TCP connect. */
 export type HealthCheck = { http: string; port: number } | { tcp: number };

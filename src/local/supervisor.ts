@@ -12,6 +12,8 @@ import type { DockerRuntimeOptions } from './docker-runtime.js';
 import { clusterFile, componentCommand, LOCAL_CLUSTER_DESCRIPTION, logFile, runFile, writeJsonFile, type ClusterRecord, type ComponentRecord, type ComponentRole, type RunRecord } from './layout.js';
 import { ContainerLauncher, processLauncher, type Exit, type Launched, type Launcher } from './launchers.js';
 import { probeHealth } from './milvus/cluster-health.js';
+import type { UnpackedMilvus } from './milvus/binary.js';
+import { describeMilvusStandalone, planMilvusStandalone } from './milvus/standalone.js';
 import { describeMilvusCluster, planMilvusCluster, removeMilvusRuntimeFiles, type MilvusClusterTools } from './milvus/cluster-plan.js';
 
 export interface SupervisorOptions {
@@ -25,6 +27,8 @@ export interface SupervisorOptions {
   docker?: DockerRuntimeOptions;
   /** Real Milvus cluster (engine milvus, topology cluster): the executables the parent found and prepared. */
   milvusCluster?: MilvusClusterTools;
+  /** Real Milvus standalone (engine milvus, topology standalone): the unpacked binary the parent prepared. */
+  milvusStandalone?: UnpackedMilvus;
 }
 
 /** How long a start-up stage may take before the next one is started anyway (then `up` reports who is not ready). */
@@ -57,6 +61,7 @@ class Supervisor {
 
   async plan(controlPort: number): Promise<void> {
     if (this.options.milvusCluster) return this.planMilvusCluster(controlPort, this.options.milvusCluster);
+    if (this.options.milvusStandalone) return this.planMilvusStandalone(controlPort, this.options.milvusStandalone);
     const coordinatorPort = await freePort();
     const coordinator = `127.0.0.1:${coordinatorPort}`;
     const components: ComponentRecord[] = [];
@@ -78,6 +83,12 @@ class Supervisor {
     const description = describeMilvusCluster(tools.binary.version, this.options);
     this.record = { supervisorPid: process.pid, controlPort, port: this.options.port, address: `127.0.0.1:${this.options.port}`, description, dataDir: this.dataDir, startedAt: Date.now(), engine: 'milvus', topology: 'cluster', components };
     if (this.containers) Object.assign(this.record, { runtime: 'docker', docker: this.options.docker });
+  }
+
+  private async planMilvusStandalone(controlPort: number, binary: UnpackedMilvus): Promise<void> {
+    const components = await planMilvusStandalone(this.dataDir, this.options.port, binary);
+    const description = describeMilvusStandalone(binary.version);
+    this.record = { supervisorPid: process.pid, controlPort, port: this.options.port, address: `127.0.0.1:${this.options.port}`, description, dataDir: this.dataDir, startedAt: Date.now(), engine: 'milvus', topology: 'standalone', components };
   }
 
   /** Starts stage by stage (etcd and Kafka before the coordinators before the nodes); a stage with no stage set is 0. */
