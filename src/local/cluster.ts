@@ -106,17 +106,19 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
   const supervisor = spawn(process.execPath, [componentEntry(), 'supervisor', '--data-dir', dataDir, '--options', JSON.stringify(options)], { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   supervisor.unref();
-  const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
+  // real Milvus takes seconds per stage, and longer on a busy machine
+  const readyTimeoutMs = o.readyTimeoutMs ?? (o.engine === 'milvus' ? 120_000 : 30_000);
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     const status = await findLocalCluster(dataDir);
     if (status && status.components.every((c) => c.ready)) break;
     if (!pidAlive(supervisor.pid ?? null)) throw new TargetError(`local cluster supervisor exited during start-up: ${lastLine(supervisorLogFile(dataDir))}`);
-    const failed = status?.components.find((c) => c.restarts > 0 || (!c.alive && c.pid === null && Date.now() > deadline - (o.readyTimeoutMs ?? 30_000) + 3000));
+    const failed = status?.components.find((c) => c.restarts > 0 || (!c.alive && c.pid === null && Date.now() > deadline - (readyTimeoutMs) + 3000));
     if (Date.now() > deadline || (failed && failed.restarts > 2)) {
       const notReady = status?.components.filter((c) => !c.ready) ?? [];
       const reason = notReady.map((c) => `${c.name}: ${lastLine(c.logFile)}`).join('; ');
       await downLocalCluster(dataDir);
-      throw new TargetError(`local cluster did not become ready within ${o.readyTimeoutMs ?? 30_000} ms (${reason || 'supervisor not ready'})`);
+      throw new TargetError(`local cluster did not become ready within ${readyTimeoutMs} ms (${reason || 'supervisor not ready'})`);
     }
     await sleep(POLL_MS);
   }

@@ -73,6 +73,7 @@ export interface StatusComponent {
   ready: boolean;
   restarts: number;
   logFile: string;
+  containerId: string | null;
 }
 
 export interface ClusterStatus {
