@@ -72,6 +72,7 @@ export interface StatusComponent {
   alive: boolean;
   ready: boolean;
   restarts: number;
+  stopped: boolean;
   logFile: string;
   containerId: string | null;
 }
