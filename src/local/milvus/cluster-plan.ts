@@ -7,14 +7,15 @@ import { mkdir, readlink, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { componentCommand, logFile, type ComponentRecord, type ComponentRole } from '../layout.js';
-import { findExecutable, MILVUS_INSTALL_HINT, prepareMilvusBinary, type MilvusBinary } from './cluster-binary.js';
+import { unpackMilvus, type UnpackedMilvus } from './binary.js';
+import { findExecutable } from './cluster-tools.js';
 import { milvusHome, writeClusterConfig } from './cluster-config.js';
 import { etcdArgv, findEtcd } from './etcd.js';
 import { ensureKafkaJars, kafkaArgv, prepareKafka } from './kafka.js';
 
 /** What the parent prepares before the supervisor starts (slow or failing steps, reported as one line). */
 export interface MilvusClusterTools {
-  binary: MilvusBinary;
+  binary: UnpackedMilvus;
   etcdBin: string;
   /** the real java executable (not /usr/bin/java → /etc/alternatives, which a container does not see) */
   javaBin: string;
@@ -30,11 +31,12 @@ export interface MilvusClusterShape {
   sessionTtlMs: number;
 }
 
-export async function prepareMilvusClusterTools(): Promise<MilvusClusterTools> {
+/** `milvusBin`: the milvus-server script to take the binary from (default: the one on PATH). */
+export async function prepareMilvusClusterTools(options: { milvusBin?: string } = {}): Promise<MilvusClusterTools> {
   const etcdBin = findEtcd();
   const javaBin = realpathSync(findExecutable('java', 'apt-get install openjdk-17-jre-headless (Kafka runs on the JVM)'));
   const javaBinds = readdirSync('/etc').filter((name) => /^java-\d+-openjdk$/.test(name)).map((name) => join('/etc', name));
-  const [binary, kafkaJars] = await Promise.all([prepareMilvusBinary(), ensureKafkaJars()]);
+  const [binary, kafkaJars] = await Promise.all([unpackMilvus(options), ensureKafkaJars()]);
   return { binary, etcdBin, javaBin, kafkaJars, javaBinds };
 }
 
@@ -158,7 +160,6 @@ export async function planMilvusCluster(dataDir: string, shape: MilvusClusterSha
   return components;
 }
 
-export { MILVUS_INSTALL_HINT };
 
 /** Milvus leaves `/run/milvus/<role>-<alias>.pid` (or under /tmp/milvus) and `/tmp/milvus/server_id_<pid>` behind
  * when killed; removes those of `component` (its pids: every process it ran). */

@@ -1,6 +1,6 @@
 // The real cluster's etcd: Debian's etcd-server binary, on ports of our choosing, its data under the data dir.
 import { join } from 'node:path';
-import { findExecutable } from './cluster-binary.js';
+import { findExecutable } from './cluster-tools.js';
 
 export const ETCD_INSTALL_HINT = 'apt-get install etcd-server (Debian), or put etcd on PATH';
 
