@@ -86,7 +86,7 @@ class Supervisor {
   }
 
   private async planMilvusStandalone(controlPort: number, binary: UnpackedMilvus): Promise<void> {
-    const components = await planMilvusStandalone(this.dataDir, this.options.port, binary);
+    const components = await planMilvusStandalone(this.dataDir, this.options.port, binary, this.options.sessionTtlMs);
     const description = describeMilvusStandalone(binary.version);
     this.record = { supervisorPid: process.pid, controlPort, port: this.options.port, address: `127.0.0.1:${this.options.port}`, description, dataDir: this.dataDir, startedAt: Date.now(), engine: 'milvus', topology: 'standalone', components };
   }

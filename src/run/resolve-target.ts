@@ -50,7 +50,8 @@ export async function resolveTarget(
       release: async () => {},
     };
   }
-  options.log(`starting the local cluster (${config.local.proxies} proxies, ${config.local.querynodes} querynodes) on 127.0.0.1:${config.local.port}`);
+  const what = config.local.engine !== 'milvus' ? `the local cluster (${config.local.proxies} proxies, ${config.local.querynodes} querynodes)` : config.local.topology === 'cluster' ? 'the real Milvus cluster' : 'the real Milvus standalone';
+  options.log(`starting ${what} on 127.0.0.1:${config.local.port}`);
   let cluster;
   try {
     cluster = await startLocalCluster({
@@ -63,6 +64,7 @@ export async function resolveTarget(
       autoRestart: config.local.autoRestart,
       runtime: config.local.runtime,
       ...(config.local.engine === 'milvus' ? { engine: config.local.engine, topology: config.local.topology } : {}),
+      ...(config.local.engine === 'milvus' && config.local.milvusBin ? { milvusBin: config.local.milvusBin } : {}),
       ...(config.local.image ? { image: config.local.image } : {}),
       ...(config.local.project ? { project: config.local.project } : {}),
       detach: true,

@@ -52,6 +52,8 @@ export const ConfigSchema = z.strictObject({
       engine: z.enum(['builtin', 'milvus']).default('builtin'),
       /** engine milvus: 'cluster' runs etcd, Kafka and one process per Milvus role behind the balancer */
       topology: z.enum(['standalone', 'cluster']).default('standalone'),
+      /** engine milvus: the milvus-server script of `pip install milvus` (default: the one on PATH) */
+      milvusBin: nonEmptyString().optional(),
       image: nonEmptyString().optional(),
       project: nonEmptyString().optional(),
       /** querynode session TTL: how long the coordinator waits for a heartbeat before declaring a querynode dead */

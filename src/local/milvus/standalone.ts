@@ -49,7 +49,9 @@ export async function allocateStandalonePorts(proxy: number, allocator = new Por
 }
 
 /** Writes <home>/configs/{milvus.yaml,glog.conf,embed-etcd.yaml}; returns the config dir (MILVUSCONF). */
-export async function writeStandaloneConfig(home: string, templateDir: string, ports: StandalonePorts): Promise<string> {
+/** `sessionTtlSeconds`: common.session.ttl, how long a killed process's etcd session outlives it (the template's 30 s
+ * keeps a restarted standalone from serving its collections again until the old session expired). */
+export async function writeStandaloneConfig(home: string, templateDir: string, ports: StandalonePorts, sessionTtlSeconds?: number): Promise<string> {
   const configDir = join(home, 'configs');
   const data = join(home, 'data');
   const logs = join(home, 'logs');
@@ -77,6 +79,7 @@ export async function writeStandaloneConfig(home: string, templateDir: string, p
   await writeMilvusConfig(configDir, templateDir, placeholders, {
     'etcd.endpoints': `127.0.0.1:${ports.etcdClient}`,
     'etcd.config.path': etcdConfig,
+    ...(sessionTtlSeconds ? { 'common.session.ttl': String(sessionTtlSeconds) } : {}),
     // an empty ip means "the first unicast address"; keep every role on loopback
     ...Object.fromEntries(['rootCoord', 'proxy', 'queryCoord', 'queryNode', 'indexNode', 'dataCoord', 'dataNode'].map((role) => [`${role}.ip`, '127.0.0.1'])),
   });
@@ -111,10 +114,10 @@ export async function linkMilvusBinary(home: string, binDir: string): Promise<st
 /** Pid files live in /run/milvus/<role>-<alias>.pid: a second standalone needs an alias of its own. */
 export const milvusAlias = (dataDir: string, name: string): string => `${name}-${createHash('sha1').update(dataDir).digest('hex').slice(0, 8)}`;
 
-export async function planMilvusStandalone(dataDir: string, port: number, binary: UnpackedMilvus): Promise<ComponentRecord[]> {
+export async function planMilvusStandalone(dataDir: string, port: number, binary: UnpackedMilvus, sessionTtlMs?: number): Promise<ComponentRecord[]> {
   const home = standaloneHome(dataDir);
   const ports = await allocateStandalonePorts(port);
-  const configDir = await writeStandaloneConfig(home, binary.templateDir, ports);
+  const configDir = await writeStandaloneConfig(home, binary.templateDir, ports, sessionTtlMs ? Math.max(1, Math.ceil(sessionTtlMs / 1000)) : undefined);
   const bin = await linkMilvusBinary(home, binary.binDir);
   return [
     {
