@@ -94,7 +94,7 @@ export async function status(dir: string, dataDir: string): Promise<ClusterStatu
 
 /** count(*) read straight from the server (strong consistency), independent of the tool's own bookkeeping. */
 export async function countRows(address: string, collection: string): Promise<number> {
-  const client = new MilvusClient({ address, timeout: 30_000 });
+  const client = new MilvusClient({ address, timeout: 30_000, logLevel: 'error' });
   try {
     const reply = await client.query({ collection_name: collection, output_fields: ['count(*)'], filter: '', consistency_level: 'Strong' as never });
     if (reply.status.error_code !== 'Success') throw new Error(`count(*) on ${collection}: ${reply.status.reason}`);

@@ -60,7 +60,7 @@ describe.runIf(runnable)('real Milvus cluster through the CLI', () => {
 
   it('serves the SDK flow through the balancer, both replicas on different querynodes, through either proxy', async () => {
     const name = 'cluster_flow';
-    const client = new MilvusClient({ address, timeout: 60_000 });
+    const client = new MilvusClient({ address, timeout: 60_000, logLevel: 'error' });
     try {
       const created = await client.createCollection({ collection_name: name, fields: [
         { name: 'id', data_type: DataType.Int64, is_primary_key: true },
@@ -81,7 +81,7 @@ describe.runIf(runnable)('real Milvus cluster through the CLI', () => {
     }
     const s = await status(dir, dataDir);
     for (const proxy of s.components.filter((c) => c.role === 'proxy')) {
-      const direct = new MilvusClient({ address: `127.0.0.1:${proxy.grpcPort}`, timeout: 30_000 });
+      const direct = new MilvusClient({ address: `127.0.0.1:${proxy.grpcPort}`, timeout: 30_000, logLevel: 'error' });
       try {
         const found = await direct.search({ collection_name: name, vector: Array.from({ length: 8 }, (_, d) => Math.sin(1234 * 7 + d)), limit: 3, params: { nprobe: 16 } });
         expect(found.status.error_code).toBe('Success');
