@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import type { LocalClusterStatus, LocalComponentStatus } from '../../src/local/index.js';
 import { runCli, type CliRun } from '../cli/harness.js';
 
 function onPath(name: string): boolean {
@@ -63,28 +64,9 @@ export function processesOf(dataDir: string): number[] {
   return pids;
 }
 
-export interface StatusComponent {
-  name: string;
-  role: string;
-  pid: number | null;
-  grpcPort: number | null;
-  metricsPort: number | null;
-  alive: boolean;
-  ready: boolean;
-  restarts: number;
-  stopped: boolean;
-  logFile: string;
-  containerId: string | null;
-}
-
-export interface ClusterStatus {
-  engine: string;
-  topology: string;
-  address: string;
-  supervisorPid: number;
-  description: string;
-  components: StatusComponent[];
-}
+/** What `local status --json` prints (the CLI's own JSON, read back through the library's types). */
+export type StatusComponent = LocalComponentStatus;
+export type ClusterStatus = LocalClusterStatus;
 
 export async function status(dir: string, dataDir: string): Promise<ClusterStatus> {
   const run: CliRun = await runCli(['local', 'status', '--json', '--data-dir', dataDir], { cwd: dir, timeoutMs: 30_000 });
