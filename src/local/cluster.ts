@@ -87,7 +87,7 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
   if (running) throw new TargetError(`a local cluster is already running in ${dataDir} (supervisor pid ${running.supervisorPid}); stop it with \`milvus-bench local down\``);
   await assertPortFree(o.port);
   const docker = o.runtime === 'docker' ? await prepareDocker(o, dataDir) : undefined;
-  const milvusCluster = o.engine === 'milvus' && o.topology === 'cluster' ? await prepareMilvusClusterTools() : undefined;
+  const milvusCluster = o.engine === 'milvus' && o.topology === 'cluster' ? await prepareMilvusClusterTools(o.milvusBin ? { milvusBin: o.milvusBin } : {}) : undefined;
   const milvusStandalone = o.engine === 'milvus' && o.topology !== 'cluster' ? await unpackMilvus(o.milvusBin ? { milvusBin: o.milvusBin } : {}) : undefined;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   await rm(join(dataDir, 'run'), { recursive: true, force: true });
