@@ -66,6 +66,7 @@ export function sdkClient(address: string): MilvusClient {
   return new MilvusClient({
     address,
     timeout: 20_000,
+    logLevel: 'error',
     channelOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 300 },
   } as ConstructorParameters<typeof MilvusClient>[0]);
 }

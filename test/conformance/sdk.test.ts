@@ -7,12 +7,16 @@ import { parsePrometheusText, type PromExposition } from '../../src/target/prome
 import { requireRealMilvus } from '../support/real-milvus.js';
 import { disagreement, messageDifferences, sameHits } from './compare.js';
 import { loadedCollection, PK_NOT_NAMED, queryVectors, ROWS, runFlows, sdkClient, type Observation } from './flows.js';
+import { pymilvusMissing, runSeedFlow } from './python.js';
 import { startLookAlike, startReal, type Target } from './targets.js';
 
 const skipped = requireRealMilvus('test/conformance/sdk.test.ts');
 const targets: Partial<Record<Target['label'], Target>> = {};
 const seen: Partial<Record<Target['label'], Map<string, Observation>>> = {};
 const SEARCHES = 23;
+const noPymilvus = skipped ? null : pymilvusMissing();
+if (noPymilvus && process.env.CI === 'true') throw new Error(`test/conformance/sdk.test.ts: CI=true and ${noPymilvus}`);
+if (noPymilvus) console.warn(`SKIPPED the pymilvus seed flow: ${noPymilvus}`);
 
 async function scrape(url: string): Promise<PromExposition> {
   return parsePrometheusText(await (await fetch(url)).text());
@@ -112,4 +116,23 @@ describe.skipIf(skipped !== undefined)('look-alike vs real Milvus 2.3.5 through 
       }
     }
   });
+
+  // Last: it kills the look-alike's querynode.
+  it.skipIf(noPymilvus !== null)('runs the seeds\' pymilvus flow (index before insert, 10 000 × 128 batches, 10 threads, querynode kill) alike', async () => {
+    const results: Partial<Record<Target['label'], Record<string, unknown>>> = {};
+    for (const target of Object.values(targets)) results[target.label] = await runSeedFlow(target.port, () => target.killQuerynode());
+    const [real, local] = [results.real!, results['look-alike']!];
+    console.log(`pymilvus seed flow: look-alike recovered ${String(local.recovered_after_s)} s after the querynode kill`);
+    for (const r of [real, local]) {
+      expect(r).toMatchObject({ inserted: 20_000, num_entities: 20_000, count: 20_000, delete_count: 5, count_after_delete: 19_995, deleted_ids_left: 1, exists_after_drop: false });
+      expect(r.searches_before).toEqual({ ok: 50, self_first: 50, errors: [] });
+      expect(r.searches_after).toEqual({ ok: 50, self_first: 50, errors: [] });
+      expect(r.query_ids).toEqual([1, 2, 3].map((id) => ({ id, n: id })));
+    }
+    expect(local.kill).toMatch(/^killed/);
+    // every observation agrees, failures by code (messages differ); timings and the kill itself aside
+    const comparable = (r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => !['kill', 'recovered_after_s', 'failed_while_recovering'].includes(k)).map(([k, v]) => [k, v && typeof v === 'object' && 'message' in v ? { ...v, message: undefined } : v]));
+    expect(comparable(local)).toEqual(comparable(real));
+  }, 600_000);
 });

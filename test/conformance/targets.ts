@@ -8,6 +8,9 @@ import { startRealStandalone } from '../support/real-milvus.js';
 export interface Target {
   label: 'real' | 'look-alike';
   address: string;
+  port: number;
+  /** the seed flow's querynode kill; resolves with what was done (the real standalone has no querynode to kill) */
+  killQuerynode(): Promise<string>;
   /** every /metrics endpoint the tool would scrape, with the component it names */
   metricsUrls: { component: string; url: string }[];
   /** /healthz of the component that answers the client */
@@ -27,6 +30,11 @@ export async function startLookAlike(): Promise<Target> {
   return {
     label: 'look-alike',
     address: `127.0.0.1:${port}`,
+    port,
+    killQuerynode: async () => {
+      await api.signalComponent(dataDir, 'querynode-1', 'SIGKILL'); // the supervisor restarts it; the coordinator reloads
+      return 'killed querynode-1 (SIGKILL)';
+    },
     metricsUrls: ['proxy-1', 'querynode-1'].map((component) => ({ component, url: `http://127.0.0.1:${metricsOf(component)}/metrics` })),
     healthUrl: `http://127.0.0.1:${metricsOf('proxy-1')}/healthz`,
     dataDir,
@@ -42,6 +50,10 @@ export async function startReal(): Promise<Target> {
   return {
     label: 'real',
     address: real.address,
+    port: real.port,
+    // A standalone runs every role in one process: a "querynode kill" would be a whole-server restart (H1's
+    // standalone tests cover kill/restart), so the seed flow searches on without one here.
+    killQuerynode: async () => 'skipped: a real standalone has no separate querynode process',
     metricsUrls: [{ component: 'standalone', url: `http://127.0.0.1:${real.metricsPort}/metrics` }],
     healthUrl: `http://127.0.0.1:${real.metricsPort}/healthz`,
     dataDir: real.dataDir,
