@@ -20,6 +20,11 @@ if [ ${#want[@]} -gt 0 ]; then
   # pyenv only sees a new console script (milvus-server) after a rehash
   command -v pyenv >/dev/null 2>&1 && pyenv rehash
 fi
+# pymilvus 2.3 imports pkg_resources (gone from new setuptools) and its environs breaks on marshmallow 4
+if ! "$PYTHON" -c 'import pymilvus' >/dev/null 2>&1; then
+  echo 'real-milvus-env: pip install "setuptools<70" "marshmallow<4" (pymilvus 2.3 does not import otherwise)'
+  "$PYTHON" -m pip install -q --disable-pip-version-check "setuptools<70" "marshmallow<4" || { echo "real-milvus-env: could not pip install setuptools<70 marshmallow<4"; exit 1; }
+fi
 
 if ! command -v milvus-server >/dev/null 2>&1; then
   echo "real-milvus-env: milvus is installed but milvus-server is not on PATH ($("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null) missing from PATH?)"
