@@ -38,6 +38,10 @@ export async function resolveTarget(
   const running = await findLocalCluster(dataDir);
   const describe = (proxies: number, querynodes: number) =>
     `${LOCAL_CLUSTER_DESCRIPTION}: ${proxies} proxies, ${querynodes} querynodes`;
+  // engine milvus never runs against the look-alike; a real Milvus already running is used whatever local.engine says
+  if (running && config.local.engine === 'milvus' && running.engine !== 'milvus') {
+    throw new TargetError(`local.engine is milvus but the look-alike (engine builtin) is running in ${dataDir}; stop it with \`milvus-bench local down --data-dir ${dataDir}\``);
+  }
   if (running) {
     const count = (role: string) => running.components.filter((c) => c.role === role).length;
     options.log(`using the local cluster already running in ${dataDir} at ${running.address}`);

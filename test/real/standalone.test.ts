@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, scratchDir } from '../cli/harness.js';
+import { REPO_ROOT, runCli, scratchDir, writeFile } from '../cli/harness.js';
 import { countRows, freePort, processesOf, status } from './cluster-support.js';
 import { requireRealMilvus } from '../support/real-milvus.js';
 
@@ -47,6 +47,22 @@ describe('local up --engine milvus without the server installed', () => {
     expect(run.code).toBe(4);
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining('--milvus-bin / local.milvusBin /nonexistent/milvus-server is not an executable file (install it with: pip install milvus==2.3.5)')]);
   });
+
+  it('run with local.engine milvus never falls back to a look-alike running in the data dir: exit 4, one reason', async () => {
+    const dir = scratchDir('standalone-nofallback');
+    const dataDir = join(dir, 'd');
+    const port = await freePort();
+    writeFile(dir, 'bench.config.ts', `export default { target: { address: 'local' }, local: { engine: 'milvus', port: ${port}, dataDir: ${JSON.stringify(dataDir)} } };\n`);
+    try {
+      const up = await runCli(['local', 'up', '--port', String(port), '--data-dir', dataDir, '--detach'], { cwd: dir, timeoutMs: 60_000 });
+      expect(up.code, up.stderr).toBe(0);
+      const run = await runCli(['run', join(REPO_ROOT, 'scenarios', 'smoke.ts'), '--quiet'], { cwd: dir, timeoutMs: 60_000 });
+      expect(run.code).toBe(4);
+      expect(run.stderr).toContain(`local.engine is milvus but the look-alike (engine builtin) is running in ${dataDir}`);
+    } finally {
+      await runCli(['local', 'down', '--data-dir', dataDir], { cwd: dir, timeoutMs: 60_000 });
+    }
+  }, 120_000);
 
   it('rejects --milvus-bin without --engine milvus, exit 2', async () => {
     const dir = scratchDir('standalone-binflag');
