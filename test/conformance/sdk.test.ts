@@ -2,7 +2,7 @@
 // code, rows, hit ids, their order and scores must agree; messages may differ (printed). Under CI=true a missing or
 // failing real Milvus fails this file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intervalCounts, snapshotOf } from '../../src/target/server-metrics.js';
+import { createServerMetricsScraper, intervalCounts, serverMetricsEndpoints, snapshotOf } from '../../src/target/server-metrics.js';
 import { parsePrometheusText, type PromExposition } from '../../src/target/prometheus-text.js';
 import { requireRealMilvus } from '../support/real-milvus.js';
 import { disagreement, messageDifferences, sameHits } from './compare.js';
@@ -99,11 +99,19 @@ describe.skipIf(skipped !== undefined)('look-alike vs real Milvus 2.3.5 through 
         await loadedCollection(client, 'conf_metrics');
         const url = target.metricsUrls[0]!.url;
         const qnUrl = target.metricsUrls.at(-1)!.url;
+        // the endpoints the tool itself picks: the look-alike's from its data dir, Milvus's from target.metrics URLs
+        const endpoints = await serverMetricsEndpoints(target.label === 'real' ? { metricsUrls: [url] } : { localDataDir: target.dataDir });
+        const scraper = createServerMetricsScraper({ endpoints, intervalMs: 200 });
         const [before, qnBefore] = [await scrape(url), querynodeOnly(await scrape(qnUrl))];
+        scraper.start();
+        await new Promise((r) => setTimeout(r, 500)); // the scraper's first scrape is its baseline
         for (let i = 0; i < SEARCHES; i++) {
           const reply = await client.search({ collection_name: 'conf_metrics', data: queryVectors()[i % 3]!, limit: 5 });
           expect(reply.status.error_code).toBe('Success');
         }
+        const samples = await scraper.stop();
+        const perComponent = Object.fromEntries(endpoints.map((e) => [e.component, samples.filter((s) => s.component === e.component).reduce((n, s) => n + (s.searchRequests ?? 0), 0)]));
+        expect([target.label, perComponent]).toEqual([target.label, Object.fromEntries(endpoints.map((e) => [e.component, SEARCHES]))]);
         const [after, qnAfter] = [await scrape(url), querynodeOnly(await scrape(qnUrl))];
         const proxy = intervalCounts(snapshotOf(before), snapshotOf(after));
         expect([target.label, snapshotOf(after).names?.id, proxy.searchRequests, proxy.errors]).toEqual([target.label, 'milvus-proxy', SEARCHES, 0]);
