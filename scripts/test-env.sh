@@ -5,6 +5,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# pip, no root needed: the real Milvus standalone (milvus wheel) and pymilvus for the conformance flows
+if [ -x scripts/real-milvus-env.sh ]; then
+  scripts/real-milvus-env.sh || echo "test-env: real Milvus not installed; real-Milvus tests fail under CI=true"
+fi
+
 if [ "$(id -u)" != "0" ]; then
   echo "test-env: not root; skipping system packages (chromium/docker tests will be skipped with a reason)"
   exit 0
@@ -19,6 +24,10 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null || echo "test-env: apt-get update failed"
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || echo "test-env: could not install ${need[*]}"
+fi
+
+if [ -x scripts/real-cluster-env.sh ]; then
+  scripts/real-cluster-env.sh || echo "test-env: etcd/java/maven for the real Milvus cluster not available"
 fi
 
 if [ -x scripts/docker-test-env.sh ]; then

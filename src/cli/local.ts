@@ -25,6 +25,9 @@ interface UpFlags extends CommonFlags {
   runtime?: string;
   image?: string;
   project?: string;
+  engine?: string;
+  topology?: string;
+  'milvus-bin'?: string;
 }
 
 const local = () => import('../local/index.js');
@@ -45,7 +48,10 @@ const upCommand: CommandModule<object, UpFlags> = {
       .option('ready-timeout', { type: 'number', default: 60_000, describe: 'ms to wait for every component to be ready' })
       .option('runtime', { type: 'string', describe: 'process (default) or docker: coordinator, querynodes and proxies as containers (host network)' })
       .option('image', { type: 'string', describe: 'docker runtime: image with /bin/sh; the host node and project are bound in (default milvus-bench-busybox:test)' })
-      .option('project', { type: 'string', describe: 'docker runtime: com.docker.compose.project label of the containers (default milvus-bench-local)' }) as never,
+      .option('project', { type: 'string', describe: 'docker runtime: com.docker.compose.project label of the containers (default milvus-bench-local)' })
+      .option('engine', { type: 'string', describe: 'builtin (default: the look-alike, not Milvus) or milvus (the real Milvus binary from `pip install milvus`)' })
+      .option('topology', { type: 'string', describe: 'engine milvus: standalone (default) or cluster (etcd, Kafka, mixcoord, datanode, indexnode, querynodes, proxies, balancer)' })
+      .option('milvus-bin', { type: 'string', describe: 'engine milvus: the milvus-server script of `pip install milvus` (default: the one on PATH)' }) as never,
   handler: async (f) => {
     await checkUpFlags(f);
     const { startLocalCluster, findLocalCluster, loadLocalConfig, LOCAL_CLUSTER_DESCRIPTION } = await local();
@@ -55,6 +61,13 @@ const upCommand: CommandModule<object, UpFlags> = {
     if (runtime === 'process' && (f.image ?? f.project) !== undefined) {
       throw new UsageError(`--${f.image !== undefined ? 'image' : 'project'}: is set without --runtime docker (allowed: --image and --project with --runtime docker only)`);
     }
+    const engine = f.engine ?? 'builtin';
+    if (engine !== 'builtin' && engine !== 'milvus') throw new UsageError(`--engine: "${engine}" is not allowed (allowed: builtin, milvus)`);
+    const topology = f.topology ?? 'standalone';
+    if (topology !== 'standalone' && topology !== 'cluster') throw new UsageError(`--topology: "${topology}" is not allowed (allowed: standalone, cluster)`);
+    if (f.topology !== undefined && engine !== 'milvus') throw new UsageError('--topology: is set without --engine milvus (allowed: --topology with --engine milvus only; the builtin look-alike is always a cluster)');
+    if (f['milvus-bin'] !== undefined && engine !== 'milvus') throw new UsageError('--milvus-bin: is set without --engine milvus (allowed: --milvus-bin with --engine milvus only)');
+    const startedAt = Date.now();
     const cluster = await startLocalCluster({
       dataDir: f['data-dir'],
       port: f.port ?? config.port ?? 19530,
@@ -67,8 +80,12 @@ const upCommand: CommandModule<object, UpFlags> = {
       readyTimeoutMs: f['ready-timeout'],
       runtime,
       ...(runtime === 'docker' ? { image: f.image ?? config.image, project: f.project ?? config.project } : {}),
+      ...(engine === 'milvus' ? { engine, topology } : {}),
+      ...(f['milvus-bin'] !== undefined ? { milvusBin: f['milvus-bin'] } : {}),
     });
-    process.stdout.write(`${LOCAL_CLUSTER_DESCRIPTION}\nready at ${cluster.address} (data dir ${cluster.dataDir})\n`);
+    const running = engine === 'milvus' ? await findLocalCluster(cluster.dataDir, { version: true }) : null;
+    const description = engine === 'milvus' ? `${running?.description ?? 'Real Milvus'}${running?.version ? `, server version ${running.version}` : ''}` : LOCAL_CLUSTER_DESCRIPTION;
+    process.stdout.write(`${description}\nready at ${cluster.address} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (data dir ${cluster.dataDir})\n`);
     if (f.detach) return;
     process.stdout.write('press Ctrl-C to stop every component\n');
     await new Promise<void>((resolve) => {
@@ -107,7 +124,7 @@ const statusCommand: CommandModule<object, CommonFlags & { json: boolean }> = {
   builder: (y) => withDataDir(y).option('json', { type: 'boolean', default: false }) as never,
   handler: async (f) => {
     const { findLocalCluster } = await local();
-    const status = await findLocalCluster(f['data-dir']);
+    const status = await findLocalCluster(f['data-dir'], { version: true });
     if (f.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     if (!status) return void process.stdout.write(`no local cluster is running in ${f['data-dir']}\n`);
     const { default: Table } = await import('cli-table3');
@@ -119,7 +136,7 @@ const statusCommand: CommandModule<object, CommonFlags & { json: boolean }> = {
       table.push([c.role, c.name, c.pid ?? '-', ...container, c.grpcPort ?? '-', c.metricsPort ?? '-', c.alive ? 'yes' : 'no', c.ready ? 'yes' : c.stopped ? 'stopped' : 'no', c.restarts, c.logFile]);
     }
     const runtime = docker ? `, runtime docker (compose project ${status.project})` : '';
-    process.stdout.write(`${status.description}\naddress ${status.address}, supervisor pid ${status.supervisorPid}${runtime}\n${table.toString()}\n`);
+    process.stdout.write(`${status.description}${status.version ? ` (server version ${status.version})` : ''}\naddress ${status.address}, supervisor pid ${status.supervisorPid}${runtime}\n${table.toString()}\n`);
   },
 };
 

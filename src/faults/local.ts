@@ -16,6 +16,8 @@ import { processState, waitStopped } from './proc.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
 
 const LOCAL_ROLES: ReadonlySet<MilvusRole> = new Set(['coordinator', 'proxy', 'querynode']);
+/** the real Milvus standalone (`local up --engine milvus`) is one component of this role */
+const REAL_STANDALONE_ROLE: MilvusRole = 'standalone';
 
 interface LocalRevertState {
   /** component name → pid at injection */
@@ -44,7 +46,7 @@ export class LocalFaultBackend extends CandidateBackend {
   }
 
   protected override checkOptions(spec: FaultSpec): string | null {
-    if (!LOCAL_ROLES.has(spec.target.role)) {
+    if (!LOCAL_ROLES.has(spec.target.role) && spec.target.role !== REAL_STANDALONE_ROLE) {
       return `the local test cluster has no '${spec.target.role}' role; it has ${[...LOCAL_ROLES].join(', ')}`;
     }
     return null;

@@ -8,6 +8,10 @@ import { TargetError, UsageError } from '../errors.js';
 import { clusterFile, componentEntry, pidAlive, readJsonFile, runFile, supervisorLogFile, type ClusterRecord, type ComponentRole, type RunRecord } from './layout.js';
 import { connectDocker, DEFAULT_DOCKER_IMAGE, DEFAULT_DOCKER_PROJECT, dockerClient, listClusterContainers, prepareProject, removeContainers, type DockerRuntimeOptions } from './docker-runtime.js';
 import type { SupervisorOptions } from './supervisor.js';
+import { probeHealth } from './milvus/cluster-health.js';
+import { prepareMilvusClusterTools, removeMilvusRuntimeFiles } from './milvus/cluster-plan.js';
+import { unpackMilvus } from './milvus/binary.js';
+import { serverVersion } from './milvus/readiness.js';
 
 export interface LocalUpOptions {
   dataDir: string;
@@ -27,6 +31,12 @@ export interface LocalUpOptions {
   project?: string;
   /** docker runtime: Engine socket (default /var/run/docker.sock) */
   dockerSocket?: string;
+  /** 'milvus' runs the real Milvus binary instead of the look-alike (default 'builtin') */
+  engine?: 'builtin' | 'milvus';
+  /** engine milvus: 'cluster' runs etcd, Kafka and one process per Milvus role (see src/local/milvus/cluster-plan.ts) */
+  topology?: 'standalone' | 'cluster';
+  /** engine milvus: the `milvus-server` script of the milvus wheel (default: the first on PATH) */
+  milvusBin?: string;
 }
 
 export interface LocalComponentStatus {
@@ -53,6 +63,11 @@ export interface LocalClusterStatus {
   port: number;
   supervisorPid: number;
   description: string;
+  /** 'milvus' when the components are real Milvus processes */
+  engine: 'builtin' | 'milvus';
+  topology: 'standalone' | 'cluster';
+  /** the server's GetVersion answer (only when asked for: findLocalCluster(dir, { version: true })) */
+  version?: string | null;
   components: LocalComponentStatus[];
 }
 
@@ -72,6 +87,8 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
   if (running) throw new TargetError(`a local cluster is already running in ${dataDir} (supervisor pid ${running.supervisorPid}); stop it with \`milvus-bench local down\``);
   await assertPortFree(o.port);
   const docker = o.runtime === 'docker' ? await prepareDocker(o, dataDir) : undefined;
+  const milvusCluster = o.engine === 'milvus' && o.topology === 'cluster' ? await prepareMilvusClusterTools(o.milvusBin ? { milvusBin: o.milvusBin } : {}) : undefined;
+  const milvusStandalone = o.engine === 'milvus' && o.topology !== 'cluster' ? await unpackMilvus(o.milvusBin ? { milvusBin: o.milvusBin } : {}) : undefined;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   await rm(join(dataDir, 'run'), { recursive: true, force: true });
   const options: SupervisorOptions = {
@@ -82,22 +99,26 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
     restartDelayMs: o.restartDelayMs ?? 1000,
     autoRestart: o.autoRestart ?? true,
     ...(docker ? { runtime: 'docker' as const, docker } : {}),
+    ...(milvusCluster ? { milvusCluster } : {}),
+    ...(milvusStandalone ? { milvusStandalone } : {}),
   };
   const fd = openSync(supervisorLogFile(dataDir), 'a');
   const supervisor = spawn(process.execPath, [componentEntry(), 'supervisor', '--data-dir', dataDir, '--options', JSON.stringify(options)], { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   supervisor.unref();
-  const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
+  // real Milvus takes seconds per stage, and longer on a busy machine
+  const readyTimeoutMs = o.readyTimeoutMs ?? (o.engine === 'milvus' ? 120_000 : 30_000);
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     const status = await findLocalCluster(dataDir);
     if (status && status.components.every((c) => c.ready)) break;
     if (!pidAlive(supervisor.pid ?? null)) throw new TargetError(`local cluster supervisor exited during start-up: ${lastLine(supervisorLogFile(dataDir))}`);
-    const failed = status?.components.find((c) => c.restarts > 0 || (!c.alive && c.pid === null && Date.now() > deadline - (o.readyTimeoutMs ?? 30_000) + 3000));
+    const failed = status?.components.find((c) => c.restarts > 0 || (!c.alive && c.pid === null && Date.now() > deadline - (readyTimeoutMs) + 3000));
     if (Date.now() > deadline || (failed && failed.restarts > 2)) {
       const notReady = status?.components.filter((c) => !c.ready) ?? [];
       const reason = notReady.map((c) => `${c.name}: ${lastLine(c.logFile)}`).join('; ');
       await downLocalCluster(dataDir);
-      throw new TargetError(`local cluster did not become ready within ${o.readyTimeoutMs ?? 30_000} ms (${reason || 'supervisor not ready'})`);
+      throw new TargetError(`local cluster did not become ready within ${readyTimeoutMs} ms (${reason || 'supervisor not ready'})`);
     }
     await sleep(POLL_MS);
   }
@@ -125,6 +146,11 @@ function validateUp(o: LocalUpOptions): void {
   int('sessionTtlMs', o.sessionTtlMs, 200, 600_000);
   int('restartDelayMs', o.restartDelayMs, 0, 600_000);
   if (o.runtime !== undefined && o.runtime !== 'process' && o.runtime !== 'docker') problems.push(`runtime must be process or docker, got ${String(o.runtime)}`);
+  if (o.engine !== undefined && o.engine !== 'builtin' && o.engine !== 'milvus') problems.push(`engine must be builtin or milvus, got ${String(o.engine)}`);
+  if (o.topology !== undefined && o.topology !== 'standalone' && o.topology !== 'cluster') problems.push(`topology must be standalone or cluster, got ${String(o.topology)}`);
+  if (o.topology === 'cluster' && o.engine !== 'milvus') problems.push('topology applies to engine milvus only (the look-alike is always a cluster)');
+  if (o.engine === 'milvus' && o.topology !== 'cluster' && o.runtime === 'docker') problems.push('runtime docker is not supported for the real Milvus standalone (use topology cluster, or the process runtime)');
+  if (o.milvusBin !== undefined && o.engine !== 'milvus') problems.push('milvusBin applies to engine milvus only');
   if (o.project !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(o.project)) problems.push(`project must be lowercase letters, digits, - and _ (a compose project name), got "${o.project}"`);
   if (problems.length > 0) throw new UsageError(problems[0]!, problems);
 }
@@ -141,7 +167,7 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 /** The cluster recorded in `dataDir`, or null when none is running there. */
-export async function findLocalCluster(dataDir: string): Promise<LocalClusterStatus | null> {
+export async function findLocalCluster(dataDir: string, options: { version?: boolean } = {}): Promise<LocalClusterStatus | null> {
   const dir = resolve(dataDir);
   const record = await readJsonFile<ClusterRecord>(clusterFile(dir));
   if (!record) return null;
@@ -149,21 +175,16 @@ export async function findLocalCluster(dataDir: string): Promise<LocalClusterSta
     record.components.map(async (c): Promise<LocalComponentStatus> => {
       const alive = pidAlive(c.pid);
       const run = alive ? await readJsonFile<RunRecord>(runFile(dir, c.name)) : null;
-      const ready = alive && run?.pid === c.pid && (await healthy(c.metricsPort));
+      const ready = alive && run?.pid === c.pid && (await probeHealth(c));
       return { name: c.name, role: c.role, pid: alive ? c.pid : null, grpcPort: c.grpcPort, metricsPort: c.metricsPort, alive, ready, restarts: c.restarts, stopped: c.stopped, logFile: c.logFile, containerId: c.containerId ?? null };
     }),
   );
   if (!pidAlive(record.supervisorPid) && !components.some((c) => c.alive)) return null;
   const runtime = record.runtime ?? 'process';
-  return { dataDir: dir, runtime, project: record.docker?.project ?? null, address: record.address, port: record.port, supervisorPid: record.supervisorPid, description: record.description, components };
-}
-
-async function healthy(port: number): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok;
-  } catch {
-    return false;
-  }
+  const engine = record.engine ?? 'builtin';
+  const topology = record.topology ?? 'cluster';
+  const version = options.version ? { version: await serverVersion(record.address) } : {};
+  return { dataDir: dir, runtime, project: record.docker?.project ?? null, address: record.address, port: record.port, supervisorPid: record.supervisorPid, description: record.description, engine, topology, ...version, components };
 }
 
 /** The running cluster's record, without health checks: looking up a pid or the control port must not wait on a
@@ -234,6 +255,7 @@ export async function downLocalCluster(dataDir: string): Promise<void> {
     if (run?.pid) pids.add(run.pid);
   }
   for (const pid of pids) if (pidAlive(pid) && isOurs(pid, dir)) process.kill(pid, 'SIGKILL');
+  await Promise.all(record.components.map((c) => removeMilvusRuntimeFiles(c, c.pid ? [c.pid] : [])));
   if (record.docker) await removeClusterContainers(record.docker, dir);
   await rm(clusterFile(dir), { force: true });
   await rm(join(dir, 'run'), { recursive: true, force: true });

@@ -1,11 +1,12 @@
 // Coordinator process: the single writer of storage (engine CollectionStore), querynode sessions with a TTL,
 // segment placement over live querynodes and the routing table proxies cache.
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { CollectionStore, EngineError, type CollectionSpec, type IndexSpec } from './engine/index.js';
 import { place, replicaGroups } from './assignment.js';
 import { coordinatorStateFile, readJsonFile, storageDir, writeJsonFile, type ComponentOptions } from './layout.js';
 import { ComponentMetrics } from './observability.js';
-import { addInternalService, listen, RemoteError, type Frame } from './rpc.js';
+import { addInternalService, INTERNAL_SERVER_OPTIONS, listen, RemoteError, type Frame } from './rpc.js';
 import { log } from './component-log.js';
 
 interface Session {
@@ -28,10 +29,13 @@ interface LoadedCollection {
 }
 
 const RECONCILE_MS = 200;
+/** Deleted primary keys per collection (as text), hidden from search, query and count by the proxies. */
+const deletesFile = (dataDir: string): string => join(dataDir, 'coordinator-deletes.json');
 
 export class Coordinator {
   private readonly sessions = new Map<string, Session>();
   private readonly loaded = new Map<string, LoadedCollection>();
+  private readonly deleted = new Map<string, Set<string>>();
   private timer?: NodeJS.Timeout;
   private epochs = Date.now();
   private lastLivenessCheck = Date.now();
@@ -39,11 +43,14 @@ export class Coordinator {
   private constructor(private readonly store: CollectionStore, private readonly options: ComponentOptions, readonly metrics: ComponentMetrics) {}
 
   static async start(options: ComponentOptions, metrics: ComponentMetrics): Promise<{ coordinator: Coordinator; grpcPort: number }> {
-    const store = await CollectionStore.open(storageDir(options.dataDir), { appendDurability: 'write', indexBuild: 'background' });
+    // Milvus 2.3 indexes no segment below dataCoord.minSegmentSizeToEnableIndex (1024 rows): small ones are scanned exactly.
+    const store = await CollectionStore.open(storageDir(options.dataDir), { appendDurability: 'write', indexBuild: 'background', minRowsToIndex: 1024 });
     const coordinator = new Coordinator(store, options, metrics);
     const saved = await readJsonFile<Record<string, number>>(coordinatorStateFile(options.dataDir));
     for (const [name, replicas] of Object.entries(saved ?? {})) if (store.hasCollection(name)) coordinator.loaded.set(name, { replicas, epoch: ++coordinator.epochs, placement: new Map(), served: new Set() });
-    const server = new grpc.Server();
+    const deletes = await readJsonFile<Record<string, string[]>>(deletesFile(options.dataDir));
+    for (const [name, keys] of Object.entries(deletes ?? {})) if (store.hasCollection(name)) coordinator.deleted.set(name, new Set(keys));
+    const server = new grpc.Server(INTERNAL_SERVER_OPTIONS);
     addInternalService(server, (frame) => coordinator.handle(frame));
     const grpcPort = await listen(server, options.grpcPort);
     coordinator.timer = setInterval(() => coordinator.reconcile(), RECONCILE_MS);
@@ -68,11 +75,18 @@ export class Coordinator {
     switch (op) {
       case 'heartbeat':
         return { header: this.heartbeat(h) };
-      case 'createCollection':
-        return { header: { schema: await this.store.createCollection(h.spec as CollectionSpec) } };
+      case 'createCollection': {
+        const spec = h.spec as CollectionSpec;
+        // Milvus 2.3 answers Success to a repeated create with the same schema (and fails on a different one).
+        if (this.store.hasCollection(spec.name) && sameFields(this.store.describeCollection(spec.name).fields, spec.fields)) return { header: { schema: this.store.describeCollection(spec.name) } };
+        const schema = await this.store.createCollection(spec);
+        if (this.deleted.delete(schema.name)) await this.saveDeleted();
+        return { header: { schema } };
+      }
       case 'dropCollection':
         this.loaded.delete(name);
         await this.saveLoaded();
+        if (this.deleted.delete(name)) await this.saveDeleted();
         await this.store.dropCollection(name);
         return { header: {} };
       case 'listCollections':
@@ -83,6 +97,8 @@ export class Coordinator {
         return { header: await this.insert(name, h, body) };
       case 'flush':
         return { header: { segments: Object.fromEntries(await Promise.all((h.names as string[]).map(async (n) => [n, (await this.store.flush(n)).map((s) => s.id)]))) } };
+      case 'delete':
+        return { header: await this.delete(name, h.keys as string[]) };
       case 'createIndex':
         // Records the spec and returns: segment indexes are built by worker threads (DescribeIndex shows progress).
         await this.store.createIndex(name, h.spec as IndexSpec);
@@ -110,6 +126,19 @@ export class Coordinator {
     if (h.vectorField && body) columns[String(h.vectorField)] = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length)) as never;
     const { ids } = await this.store.append(name, { rowCount: Number(h.rowCount), columns });
     return { ids: ids.map(String) };
+  }
+
+  private async delete(name: string, keys: string[]): Promise<Record<string, unknown>> {
+    this.store.describeCollection(name);
+    const set = this.deleted.get(name) ?? new Set<string>();
+    for (const key of keys) set.add(String(key));
+    this.deleted.set(name, set);
+    await this.saveDeleted();
+    return { deleted: keys.length };
+  }
+
+  private async saveDeleted(): Promise<void> {
+    await writeJsonFile(deletesFile(this.options.dataDir), Object.fromEntries([...this.deleted].map(([n, keys]) => [n, [...keys]])));
   }
 
   private async load(name: string, replicas: number): Promise<Record<string, unknown>> {
@@ -219,7 +248,7 @@ export class Coordinator {
       else if (!state.served.has(id)) continue; // still loading for the first time
       segments.push({ id, nodes: serving.map((n) => ({ name: n, address: this.sessions.get(n)!.address })) });
     }
-    return { loaded: true, schemaId: schema.id, replicas: state.replicas, segments, index: this.store.describeIndex(name) ?? null };
+    return { loaded: true, schemaId: schema.id, replicas: state.replicas, segments, index: this.store.describeIndex(name) ?? null, deleted: [...(this.deleted.get(name) ?? [])] };
   }
 
   private async saveLoaded(): Promise<void> {
@@ -230,4 +259,9 @@ export class Coordinator {
     clearInterval(this.timer);
     await this.store.close();
   }
+}
+
+function sameFields(a: CollectionSpec['fields'], b: CollectionSpec['fields']): boolean {
+  const shape = (fields: CollectionSpec['fields']) => JSON.stringify(fields.map((f) => [f.name, f.type, f.dim ?? null, f.maxLength ?? null, !!f.isPrimary, !!f.autoId]));
+  return shape(a) === shape(b);
 }

@@ -56,7 +56,14 @@ const serviceOf = (name: string): string => name.replace(/-\d+$/, '');
 
 const shellQuote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
 
-export function containerSpec(o: DockerRuntimeOptions, dataDir: string, name: string, argv: string[], logFile: string): Docker.ContainerCreateOptions {
+/** Real Milvus roles, etcd and Kafka: their environment, working dir and the host paths they read. */
+export interface ContainerExtras {
+  env?: Record<string, string>;
+  cwd?: string;
+  binds?: string[];
+}
+
+export function containerSpec(o: DockerRuntimeOptions, dataDir: string, name: string, argv: string[], logFile: string, extras: ContainerExtras = {}): Docker.ContainerCreateOptions {
   const hostPaths = HOST_READ_ONLY.filter((p) => existsSync(p));
   // sh execs node, so the container's init process is node itself and its output lands in the usual log file
   const command = `exec ${argv.map(shellQuote).join(' ')} >>${shellQuote(logFile)} 2>&1`;
@@ -66,10 +73,12 @@ export function containerSpec(o: DockerRuntimeOptions, dataDir: string, name: st
     Entrypoint: ['/bin/sh', '-c'],
     Cmd: [command],
     Labels: { [PROJECT_LABEL]: o.project, [SERVICE_LABEL]: serviceOf(name), [DATA_DIR_LABEL]: dataDir },
+    ...(extras.env ? { Env: Object.entries(extras.env).map(([k, v]) => `${k}=${v}`) } : {}),
+    ...(extras.cwd ? { WorkingDir: extras.cwd } : {}),
     HostConfig: {
       NetworkMode: 'host',
       PidMode: 'host',
-      Binds: [...hostPaths.map((p) => `${p}:${p}:ro`), `${projectRoot()}:${projectRoot()}:ro`, `${dataDir}:${dataDir}:rw`],
+      Binds: [...hostPaths.map((p) => `${p}:${p}:ro`), ...(extras.binds ?? []).map((p) => `${p}:${p}:ro`), `${projectRoot()}:${projectRoot()}:ro`, `${dataDir}:${dataDir}:rw`],
       RestartPolicy: { Name: 'no' },
     },
   };

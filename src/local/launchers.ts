@@ -31,7 +31,7 @@ export const processLauncher: Launcher = {
   async launch(component) {
     mkdirSync(dirname(component.logFile), { recursive: true });
     const fd = openSync(component.logFile, 'a');
-    const child = spawn(component.argv[0]!, component.argv.slice(1), { stdio: ['ignore', fd, fd] });
+    const child = spawn(component.argv[0]!, component.argv.slice(1), { stdio: ['ignore', fd, fd], ...(component.env ? { env: component.env } : {}), ...(component.cwd ? { cwd: component.cwd } : {}) });
     closeSync(fd);
     const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const terminate = async (): Promise<void> => {
@@ -83,7 +83,7 @@ export class ContainerLauncher implements Launcher {
       );
       if (found) return existing;
     }
-    return this.docker.createContainer(containerSpec(this.options, this.dataDir, component.name, component.argv, component.logFile));
+    return this.docker.createContainer(containerSpec(this.options, this.dataDir, component.name, component.argv, component.logFile, component));
   }
 
   async cleanUp(): Promise<void> {

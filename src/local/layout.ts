@@ -4,7 +4,10 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ComponentRole = 'coordinator' | 'proxy' | 'querynode' | 'balancer';
+export type ComponentRole = 'coordinator' | 'proxy' | 'querynode' | 'balancer' | 'datanode' | 'indexnode' | 'etcd' | 'kafka' | 'standalone';
+
+/** How `status` and the supervisor tell a component is ready: GET a path (200) or a TCP connect. */
+export type HealthCheck = { http: string; port: number } | { tcp: number };
 
 export const LOCAL_CLUSTER_DESCRIPTION = 'Local Milvus-compatible test cluster (Milvus-protocol-compatible test cluster, not Milvus)';
 
@@ -50,6 +53,9 @@ export interface ClusterRecord {
   /** 'docker': components other than the balancer run as containers of this compose project (absent = process). */
   runtime?: 'process' | 'docker';
   docker?: { project: string; image: string; socketPath?: string };
+  /** 'milvus': real Milvus processes (absent = the look-alike); 'cluster': etcd, Kafka and one process per role */
+  engine?: 'builtin' | 'milvus';
+  topology?: 'standalone' | 'cluster';
   components: ComponentRecord[];
 }
 
@@ -65,6 +71,15 @@ export interface ComponentRecord {
   argv: string[];
   /** docker runtime: the component's container (kept across restarts; removed by down) */
   containerId?: string | null;
+  /** Real Milvus cluster: processes that are not ours get their environment, working dir and readiness check here,
+   * and the supervisor writes their run files (absent: a look-alike component, /healthz on its metrics port). */
+  env?: Record<string, string>;
+  cwd?: string;
+  health?: HealthCheck;
+  /** docker runtime: host paths outside the default binds that the component reads (bound read-only) */
+  binds?: string[];
+  /** Launched after every component of a lower stage is ready (default 0). */
+  stage?: number;
 }
 
 export function componentEntry(): string {

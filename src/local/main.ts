@@ -21,7 +21,7 @@ process.on('unhandledRejection', (error) => {
 });
 
 async function startComponent(role: ComponentRole, name: string, options: ComponentOptions): Promise<void> {
-  const metrics = new ComponentMetrics(name);
+  const metrics = new ComponentMetrics(name, role);
   let ready = (): boolean => true;
   let grpcPort: number | null = null;
   if (role === 'coordinator') {

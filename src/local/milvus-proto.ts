@@ -48,10 +48,11 @@ export function failure(kind: string, reason: string): MilvusStatus {
       return { error_code: 'RateLimit', reason, code: 8, retriable: true };
     case 'unsupported':
       return { error_code: 'UnexpectedError', reason, code: 1 };
+    // Milvus 2.3.5 answers bad parameters, bad expressions and wrong dims with 65535 (UnexpectedError), not 1100.
     case 'invalid_argument':
     case 'invalid_filter':
     case 'collection_exists':
-      return { error_code: 'IllegalArgument', reason, code: 1100 };
+      return { error_code: 'UnexpectedError', reason, code: 65535 };
     default:
       return { error_code: 'UnexpectedError', reason, code: 65535 };
   }

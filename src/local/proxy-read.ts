@@ -24,14 +24,48 @@ async function loadedRouting(router: Router, name: string): Promise<Routing> {
   return routing;
 }
 
-/** Names the fields a reply carries besides the primary key; '*' = every scalar field (vectors only when named). */
-function outputFields(info: CollectionInfo, requested: string[], withVectors: boolean): FieldSchema[] {
+/** The request's filter with deleted primary keys excluded (deletes are tombstones kept by the coordinator). */
+function visibleFilter(info: CollectionInfo, routing: Routing, filter: string): string {
+  const deleted = routing.deleted ?? [];
+  if (deleted.length === 0) return filter;
+  const pk = info.schema.fields.find((f) => f.isPrimary)!;
+  const hidden = `${pk.name} not in [${deleted.map((k) => (pk.type === 'varchar' ? JSON.stringify(k) : k)).join(', ')}]`;
+  return filter.trim() === '' ? hidden : `(${filter}) and ${hidden}`;
+}
+
+/** `pk in [..]` / `pk == v` name their keys; any other expression is evaluated on the loaded collection. */
+function listedKeys(expr: string, pk: FieldSchema): string[] | null {
+  const match = new RegExp(`^\\s*${pk.name}\\s*(?:in\\s*\\[(.*)\\]|==\\s*(.+?))\\s*$`, 's').exec(expr);
+  if (!match) return null;
+  const items = match[1] !== undefined ? match[1].split(',').map((s) => s.trim()).filter((s) => s !== '') : [match[2]!.trim()];
+  if (pk.type === 'int64') return items.every((s) => /^-?\d+$/.test(s)) ? items.map((s) => BigInt(s).toString()) : null;
+  const strings = items.map((s) => /^"(?:[^"\\]|\\.)*"$/.test(s) ? (JSON.parse(s) as string) : /^'[^'\\]*'$/.test(s) ? s.slice(1, -1) : null);
+  return strings.every((s) => s !== null) ? (strings as string[]) : null;
+}
+
+/** The primary keys a Delete expression names (Milvus rejects an empty one). */
+export async function deleteKeys(router: Router, r: Request, deadline: number): Promise<string[]> {
+  const name = String(r.collection_name);
+  const info = await router.collection(name, true);
+  const expr = String(r.expr ?? '');
+  if (expr.trim() === '') throw new RemoteError('invalid_argument', `delete plan can't be empty or always true : ${expr}`);
+  checkFilter(info, expr);
+  const pk = info.schema.fields.find((f) => f.isPrimary)!;
+  const listed = listedKeys(expr, pk);
+  if (listed) return listed;
+  const routing = await loadedRouting(router, name);
+  const replies = await router.fanOut(name, routing, { op: 'query', collection: name, filter: visibleFilter(info, routing, expr), outputFields: [] }, undefined, deadline);
+  return replies.flatMap((reply) => (reply.header.rows as Record<string, unknown>[]).map((row) => String(row[pk.name])));
+}
+
+/** Names the fields a reply carries besides the primary key; '*' = every field, vectors too (as Milvus 2.3 does). */
+function outputFields(info: CollectionInfo, requested: string[]): FieldSchema[] {
   const pk = info.schema.fields.find((f) => f.isPrimary)!;
   const wanted = requested.filter((n) => n && n !== pk.name && n !== 'count(*)');
   const fields: FieldSchema[] = [];
   for (const name of wanted) {
     if (name === '*') {
-      fields.push(...info.schema.fields.filter((f) => f !== pk && (withVectors || f.type !== 'float_vector')));
+      fields.push(...info.schema.fields.filter((f) => f !== pk));
       continue;
     }
     const field = info.schema.fields.find((f) => f.name === name);
@@ -53,7 +87,7 @@ export async function runSearch(router: Router, r: Request, deadline: number): P
   const dim = vectorField.dim!;
   const nq = vectors.length / 4 / dim;
   if (!Number.isInteger(nq) || nq < 1) throw new RemoteError('invalid_argument', `the dimension of the query vectors does not match field "${vectorField.name}" (dim ${dim}): got ${vectors.length / 4} values`);
-  const outputs = outputFields(info, r.output_fields ?? [], false);
+  const outputs = outputFields(info, r.output_fields ?? []);
   checkFilter(info, String(r.dsl ?? ''));
   const routing = await loadedRouting(router, name);
   const metric = (params.metric_type || undefined) as MetricType | undefined;
@@ -63,7 +97,7 @@ export async function runSearch(router: Router, r: Request, deadline: number): P
     topK: topK + offset,
     ...(metric ? { metric } : {}),
     params: { ...(extra.nprobe !== undefined ? { nprobe: Number(extra.nprobe) } : {}), ...(extra.ef !== undefined ? { ef: Number(extra.ef) } : {}) },
-    filter: String(r.dsl ?? ''),
+    filter: visibleFilter(info, routing, String(r.dsl ?? '')),
     outputFields: outputs.map((f) => f.name),
   };
   const replies = await router.fanOut(name, routing, header, vectors, deadline);
@@ -97,13 +131,13 @@ export async function runQuery(router: Router, r: Request, deadline: number): Pr
   checkFilter(info, filter);
   const routing = await loadedRouting(router, name);
   if (requested.includes('count(*)')) {
-    const replies = await router.fanOut(name, routing, { op: 'count', collection: name, filter }, undefined, deadline);
+    const replies = await router.fanOut(name, routing, { op: 'count', collection: name, filter: visibleFilter(info, routing, filter) }, undefined, deadline);
     const count = replies.reduce((n, reply) => n + Number(reply.header.count), 0);
     return { fields_data: [{ field_name: 'count(*)', type: 'Int64', scalars: { long_data: { data: [String(count)] } }, field_id: '0', is_dynamic: false, valid_data: [] }], output_fields: ['count(*)'], collection_name: name };
   }
   const params = kv(r.query_params);
-  const outputs = outputFields(info, requested, true);
-  const replies = await router.fanOut(name, routing, { op: 'query', collection: name, filter, outputFields: outputs.map((f) => f.name) }, undefined, deadline);
+  const outputs = outputFields(info, requested);
+  const replies = await router.fanOut(name, routing, { op: 'query', collection: name, filter: visibleFilter(info, routing, filter), outputFields: outputs.map((f) => f.name) }, undefined, deadline);
   let rows = replies.flatMap((reply) => reply.header.rows as Record<string, unknown>[]);
   const offset = Number(params.offset ?? 0);
   rows = rows.slice(offset, params.limit !== undefined ? offset + Number(params.limit) : undefined);

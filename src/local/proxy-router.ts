@@ -14,6 +14,8 @@ export interface Routing {
   replicas?: number;
   segments?: SegmentRoute[];
   index?: IndexSpec | null;
+  /** deleted primary keys (as text): hidden from every read */
+  deleted?: string[];
 }
 
 export interface CollectionInfo {
@@ -66,7 +68,8 @@ export class Router {
 
   async routing(name: string): Promise<Routing> {
     const entry = this.routes.get(name);
-    if (!entry) {
+    // "not loaded" is never served from the cache: a load that just finished must be seen at once.
+    if (!entry || !entry.routing.loaded) {
       const routing = (await this.coordinatorCall({ op: 'routing', name }, undefined, 3000)).header as unknown as Routing;
       this.routes.set(name, { routing, fetchedAt: Date.now() });
       return routing;

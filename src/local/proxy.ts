@@ -5,7 +5,7 @@ import type { CollectionSchema, FieldSchema, IndexSpec } from './engine/index.js
 import { LOCAL_CLUSTER_DESCRIPTION, type ComponentOptions } from './layout.js';
 import { decodeCollectionSchema, describeSchema, failure, insertColumns, milvusServiceDefinition, SUCCESS, type FieldDataIn, type MilvusStatus } from './milvus-proto.js';
 import { ComponentMetrics } from './observability.js';
-import { runSearch, runQuery } from './proxy-read.js';
+import { deleteKeys, runSearch, runQuery } from './proxy-read.js';
 import { Router } from './proxy-router.js';
 import { InternalClient, listen, RemoteError } from './rpc.js';
 
@@ -52,7 +52,7 @@ export async function startProxy(options: ComponentOptions, metrics: ComponentMe
       run.then(
         (reply) => {
           metrics.countRequest(method, true);
-          if (method === 'Search') metrics.observeSearch(performance.now() - started);
+          if (method === 'Search' || method === 'Query') metrics.observe(method === 'Search' ? 'search' : 'query', performance.now() - started);
           callback(null, returnsStatus ? SUCCESS : { status: SUCCESS, ...reply });
         },
         (error: unknown) => {
@@ -69,10 +69,19 @@ export async function startProxy(options: ComponentOptions, metrics: ComponentMe
       }
     };
   }
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024 });
+  // Milvus 2.3's proxy.grpc.serverMaxRecvSize / serverMaxSendSize: a larger request fails with RESOURCE_EXHAUSTED.
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 });
   server.addService(service, implementation);
   const grpcPort = await listen(server, options.grpcPort);
   return { grpcPort, server };
+}
+
+let lastTimestamp = 0n;
+/** Strictly increasing within this proxy, like Milvus's TSO. */
+function hybridTimestamp(): string {
+  const next = BigInt(Date.now()) << 18n;
+  lastTimestamp = next > lastTimestamp ? next : lastTimestamp + 1n;
+  return lastTimestamp.toString();
 }
 
 function isDeadlineExceeded(error: unknown): boolean {
@@ -118,6 +127,8 @@ function proxyHandlers(router: Router): Record<string, Handler> {
   return {
     Connect: async () => ({ server_info: { build_tags: VERSION, deploy_mode: 'local-cluster', reserved: { description: LOCAL_CLUSTER_DESCRIPTION } }, identifier: String(Date.now() % 1_000_000_000) }),
     GetVersion: async () => ({ version: VERSION }),
+    // Milvus's hybrid timestamp: physical ms << 18 | logical (pymilvus's create_index and flush wait through it).
+    AllocTimestamp: async () => ({ timestamp: hybridTimestamp() }),
     CheckHealth: async () => {
       try {
         await call({ op: 'listCollections' });
@@ -202,7 +213,7 @@ function proxyHandlers(router: Router): Record<string, Handler> {
     },
     GetIndexState: async (r) => {
       const info = await describe(r.collection_name);
-      if (!info.index) throw new RemoteError('index_not_found', `index doesn't exist[collection=${r.collection_name}]`);
+      if (!info.index) return { state: 'IndexStateNone', fail_reason: '' }; // as Milvus 2.3.5 answers
       return { state: info.indexProgress.state, fail_reason: info.indexProgress.failReason };
     },
     GetIndexBuildProgress: async (r) => {
@@ -211,6 +222,7 @@ function proxyHandlers(router: Router): Record<string, Handler> {
     },
     LoadCollection: async (r) => {
       await call({ op: 'load', name: r.collection_name, replicas: Number(r.replica_number) || 1 });
+      router.forget(r.collection_name);
       return {};
     },
     ReleaseCollection: async (r) => {
@@ -247,6 +259,14 @@ function proxyHandlers(router: Router): Record<string, Handler> {
     GetCollectionStatistics: async (r) => {
       const info = await describe(r.collection_name);
       return { stats: [{ key: 'row_count', value: String(info.rows) }] };
+    },
+    Delete: async (r, deadline) => {
+      const name = String(r.collection_name);
+      const keys = await deleteKeys(router, r, deadline);
+      await call({ op: 'delete', name, keys });
+      router.forget(name);
+      const pk = (await describe(name, false)).schema.fields.find((f) => f.isPrimary)!;
+      return { IDs: pk.type === 'varchar' ? { str_id: { data: keys } } : { int_id: { data: keys } }, succ_index: [], err_index: [], acknowledged: true, insert_cnt: '0', delete_cnt: String(keys.length), upsert_cnt: '0', timestamp: hybridTimestamp() };
     },
     Search: (r, deadline) => runSearch(router, r, deadline),
     Query: (r, deadline) => runQuery(router, r, deadline),

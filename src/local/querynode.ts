@@ -5,7 +5,7 @@ import { CollectionReader, EngineError, mergeTopK, type FieldValue, type MetricT
 import { log } from './component-log.js';
 import { storageDir, type ComponentOptions } from './layout.js';
 import { ComponentMetrics } from './observability.js';
-import { addInternalService, InternalClient, listen, RemoteError, type Frame } from './rpc.js';
+import { addInternalService, INTERNAL_SERVER_OPTIONS, InternalClient, listen, RemoteError, type Frame } from './rpc.js';
 
 type Segments = Map<number, CollectionReader>;
 interface Assignment {
@@ -29,7 +29,7 @@ export class QueryNode {
 
   static async start(name: string, options: ComponentOptions, metrics: ComponentMetrics): Promise<{ node: QueryNode; grpcPort: number }> {
     const node = new QueryNode(name, options, metrics);
-    const server = new grpc.Server();
+    const server = new grpc.Server(INTERNAL_SERVER_OPTIONS);
     addInternalService(server, (frame) => node.handle(frame));
     const grpcPort = await listen(server, options.grpcPort);
     node.address = `127.0.0.1:${grpcPort}`;
@@ -99,7 +99,7 @@ export class QueryNode {
       else if (op === 'count') reply = { count: readers.reduce((n, r) => n + r.count(h.filter as string), 0) };
       else throw new RemoteError('unsupported', `querynode operation ${op} is not supported`);
       this.metrics.countRequest(op, true);
-      if (op === 'search') this.metrics.observeSearch(performance.now() - started);
+      this.metrics.observe(op === 'search' ? 'search' : 'query', performance.now() - started);
       return { header: reply };
     } catch (error) {
       this.metrics.countRequest(op, false);

@@ -76,6 +76,10 @@ export function addInternalService(server: grpc.Server, handler: FrameHandler): 
 
 const Client = grpc.makeGenericClientConstructor(internalService, 'Internal');
 
+/** Internal messages carry whole insert batches (a 10 000 × 128 batch is 5.3 MB): far above grpc-js's 4 MB default. */
+const INTERNAL_MESSAGE_BYTES = 512 * 1024 * 1024;
+export const INTERNAL_SERVER_OPTIONS: grpc.ServerOptions = { 'grpc.max_receive_message_length': INTERNAL_MESSAGE_BYTES, 'grpc.max_send_message_length': INTERNAL_MESSAGE_BYTES };
+
 /** One persistent channel per address; fails fast (no wait-for-ready) so callers can try another replica. */
 export class InternalClient {
   private readonly client: grpc.Client;
@@ -84,8 +88,8 @@ export class InternalClient {
     this.client = new Client(address, grpc.credentials.createInsecure(), {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 500,
-      'grpc.max_receive_message_length': 256 * 1024 * 1024,
-      'grpc.max_send_message_length': 256 * 1024 * 1024,
+      'grpc.max_receive_message_length': INTERNAL_MESSAGE_BYTES,
+      'grpc.max_send_message_length': INTERNAL_MESSAGE_BYTES,
     });
   }
 
@@ -93,6 +97,8 @@ export class InternalClient {
     return new Promise((resolve, reject) => {
       const request: Frame = body ? { header, body } : { header };
       this.client.makeUnaryRequest(callMethod.path, encodeFrame, decodeFrame, request, { deadline: Date.now() + timeoutMs }, (error, reply) => {
+        // A message over a size limit is the request's fault, not a dead peer: never report it as "unavailable".
+        if (error?.code === grpc.status.RESOURCE_EXHAUSTED) return reject(new RemoteError('invalid_argument', `internal call to ${this.address}: ${error.details}`));
         if (error) return reject(error);
         const failure = reply!.header.error as { code: string; message: string } | undefined;
         if (failure) return reject(new RemoteError(failure.code, failure.message));

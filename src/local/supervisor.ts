@@ -9,8 +9,12 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { log } from './component-log.js';
 import type { DockerRuntimeOptions } from './docker-runtime.js';
-import { clusterFile, componentCommand, LOCAL_CLUSTER_DESCRIPTION, logFile, writeJsonFile, type ClusterRecord, type ComponentRecord, type ComponentRole } from './layout.js';
+import { clusterFile, componentCommand, LOCAL_CLUSTER_DESCRIPTION, logFile, runFile, writeJsonFile, type ClusterRecord, type ComponentRecord, type ComponentRole, type RunRecord } from './layout.js';
 import { ContainerLauncher, processLauncher, type Exit, type Launched, type Launcher } from './launchers.js';
+import { probeHealth } from './milvus/cluster-health.js';
+import type { UnpackedMilvus } from './milvus/binary.js';
+import { describeMilvusStandalone, planMilvusStandalone } from './milvus/standalone.js';
+import { describeMilvusCluster, planMilvusCluster, removeMilvusRuntimeFiles, type MilvusClusterTools } from './milvus/cluster-plan.js';
 
 export interface SupervisorOptions {
   port: number;
@@ -21,7 +25,14 @@ export interface SupervisorOptions {
   autoRestart: boolean;
   runtime?: 'process' | 'docker';
   docker?: DockerRuntimeOptions;
+  /** Real Milvus cluster (engine milvus, topology cluster): the executables the parent found and prepared. */
+  milvusCluster?: MilvusClusterTools;
+  /** Real Milvus standalone (engine milvus, topology standalone): the unpacked binary the parent prepared. */
+  milvusStandalone?: UnpackedMilvus;
 }
+
+/** How long a start-up stage may take before the next one is started anyway (then `up` reports who is not ready). */
+const STAGE_READY_TIMEOUT_MS = 90_000;
 
 export async function freePort(): Promise<number> {
   const server = createNetServer();
@@ -49,6 +60,8 @@ class Supervisor {
   }
 
   async plan(controlPort: number): Promise<void> {
+    if (this.options.milvusCluster) return this.planMilvusCluster(controlPort, this.options.milvusCluster);
+    if (this.options.milvusStandalone) return this.planMilvusStandalone(controlPort, this.options.milvusStandalone);
     const coordinatorPort = await freePort();
     const coordinator = `127.0.0.1:${coordinatorPort}`;
     const components: ComponentRecord[] = [];
@@ -63,6 +76,32 @@ class Supervisor {
     await add('balancer', 'balancer', this.options.port, this.options.port);
     this.record = { supervisorPid: process.pid, controlPort, port: this.options.port, address: `127.0.0.1:${this.options.port}`, description: LOCAL_CLUSTER_DESCRIPTION, dataDir: this.dataDir, startedAt: Date.now(), components };
     if (this.containers) Object.assign(this.record, { runtime: 'docker', docker: this.options.docker });
+  }
+
+  private async planMilvusCluster(controlPort: number, tools: MilvusClusterTools): Promise<void> {
+    const components = await planMilvusCluster(this.dataDir, this.options, tools);
+    const description = describeMilvusCluster(tools.binary.version, this.options);
+    this.record = { supervisorPid: process.pid, controlPort, port: this.options.port, address: `127.0.0.1:${this.options.port}`, description, dataDir: this.dataDir, startedAt: Date.now(), engine: 'milvus', topology: 'cluster', components };
+    if (this.containers) Object.assign(this.record, { runtime: 'docker', docker: this.options.docker });
+  }
+
+  private async planMilvusStandalone(controlPort: number, binary: UnpackedMilvus): Promise<void> {
+    const components = await planMilvusStandalone(this.dataDir, this.options.port, binary, this.options.sessionTtlMs);
+    const description = describeMilvusStandalone(binary.version);
+    this.record = { supervisorPid: process.pid, controlPort, port: this.options.port, address: `127.0.0.1:${this.options.port}`, description, dataDir: this.dataDir, startedAt: Date.now(), engine: 'milvus', topology: 'standalone', components };
+  }
+
+  /** Starts stage by stage (etcd and Kafka before the coordinators before the nodes); a stage with no stage set is 0. */
+  async launchAll(): Promise<void> {
+    const stages = [...new Set(this.record.components.map((c) => c.stage ?? 0))].sort((a, b) => a - b);
+    for (const stage of stages) {
+      const members = this.record.components.filter((c) => (c.stage ?? 0) === stage);
+      await Promise.all(members.map((c) => this.launch(c.name)));
+      if (stage === stages.at(-1)) break;
+      const deadline = Date.now() + STAGE_READY_TIMEOUT_MS;
+      while (!this.shuttingDown && Date.now() < deadline && !(await Promise.all(members.map((c) => probeHealth(c)))).every(Boolean)) await new Promise((r) => setTimeout(r, 100));
+      log(`stage ${stage} (${members.map((c) => c.name).join(', ')}) ${Date.now() < deadline ? 'ready' : 'not ready in time; going on'}`);
+    }
   }
 
   async save(): Promise<void> {
@@ -89,6 +128,11 @@ class Supervisor {
           component.pid = launched.pid;
           if (launched.containerId) component.containerId = launched.containerId;
           this.children.set(name, launched);
+          // etcd, Kafka and Milvus write no run file of their own; the balancer and `status` need one
+          if (component.health && launched.pid) {
+            const record: RunRecord = { name, role: component.role, pid: launched.pid, grpcPort: component.grpcPort, metricsPort: component.metricsPort, readyAt: Date.now() };
+            void writeJsonFile(runFile(this.dataDir, name), record);
+          }
           log(`started ${name} pid ${launched.pid}${launched.containerId ? ` container ${launched.containerId.slice(0, 12)}` : ''}`);
           void launched.exited.then((exit) => this.onExit(component, launched, exit));
           void this.save();
@@ -110,6 +154,7 @@ class Supervisor {
     const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
     log(`${component.name} (pid ${launched.pid}) ${how}`);
     this.note(component, `${component.name} (pid ${launched.pid}) ${how}`);
+    if (launched.pid) void removeMilvusRuntimeFiles(component, [launched.pid]);
     component.pid = null;
     void this.save();
     this.scheduleRestart(component);
@@ -195,7 +240,7 @@ export async function runSupervisor(dataDir: string, options: SupervisorOptions)
   await supervisor.plan((control.address() as { port: number }).port);
   await supervisor.save();
   log(`supervisor pid ${process.pid}: ${supervisor.record.components.length} components, balancer on ${supervisor.record.address}`);
-  for (const component of supervisor.record.components) void supervisor.launch(component.name);
+  void supervisor.launchAll();
   const shutdown = (): void => void supervisor.down().finally(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -38,19 +38,24 @@ export async function resolveTarget(
   const running = await findLocalCluster(dataDir);
   const describe = (proxies: number, querynodes: number) =>
     `${LOCAL_CLUSTER_DESCRIPTION}: ${proxies} proxies, ${querynodes} querynodes`;
+  // engine milvus never runs against the look-alike; a real Milvus already running is used whatever local.engine says
+  if (running && config.local.engine === 'milvus' && running.engine !== 'milvus') {
+    throw new TargetError(`local.engine is milvus but the look-alike (engine builtin) is running in ${dataDir}; stop it with \`milvus-bench local down --data-dir ${dataDir}\``);
+  }
   if (running) {
     const count = (role: string) => running.components.filter((c) => c.role === role).length;
     options.log(`using the local cluster already running in ${dataDir} at ${running.address}`);
     return {
       kind: 'local',
       target: { ...config.target, address: running.address },
-      description: describe(count('proxy'), count('querynode')),
+      description: running.engine === 'milvus' ? running.description : describe(count('proxy'), count('querynode')),
       localDataDir: dataDir,
       startedByRun: false,
       release: async () => {},
     };
   }
-  options.log(`starting the local cluster (${config.local.proxies} proxies, ${config.local.querynodes} querynodes) on 127.0.0.1:${config.local.port}`);
+  const what = config.local.engine !== 'milvus' ? `the local cluster (${config.local.proxies} proxies, ${config.local.querynodes} querynodes)` : config.local.topology === 'cluster' ? 'the real Milvus cluster' : 'the real Milvus standalone';
+  options.log(`starting ${what} on 127.0.0.1:${config.local.port}`);
   let cluster;
   try {
     cluster = await startLocalCluster({
@@ -62,6 +67,8 @@ export async function resolveTarget(
       restartDelayMs: config.local.restartDelayMs,
       autoRestart: config.local.autoRestart,
       runtime: config.local.runtime,
+      ...(config.local.engine === 'milvus' ? { engine: config.local.engine, topology: config.local.topology } : {}),
+      ...(config.local.engine === 'milvus' && config.local.milvusBin ? { milvusBin: config.local.milvusBin } : {}),
       ...(config.local.image ? { image: config.local.image } : {}),
       ...(config.local.project ? { project: config.local.project } : {}),
       detach: true,
@@ -73,7 +80,7 @@ export async function resolveTarget(
   return {
     kind: 'local',
     target: { ...config.target, address: cluster.address },
-    description: describe(config.local.proxies, config.local.querynodes),
+    description: config.local.engine === 'milvus' ? (await cluster.status()).description : describe(config.local.proxies, config.local.querynodes),
     localDataDir: dataDir,
     startedByRun: true,
     release: async () => {

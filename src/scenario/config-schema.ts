@@ -63,6 +63,12 @@ export const ConfigSchema = z.strictObject({
       port: intField(1, 65535, 'a TCP port').default(19530),
       dataDir: nonEmptyString().default('.milvus-bench/local'),
       runtime: z.enum(['process', 'docker']).default('process'),
+      /** 'milvus': the real Milvus binary (pip install milvus) instead of the look-alike test cluster */
+      engine: z.enum(['builtin', 'milvus']).default('builtin'),
+      /** engine milvus: 'cluster' runs etcd, Kafka and one process per Milvus role behind the balancer */
+      topology: z.enum(['standalone', 'cluster']).default('standalone'),
+      /** engine milvus: the milvus-server script of `pip install milvus` (default: the one on PATH) */
+      milvusBin: nonEmptyString().optional(),
       image: nonEmptyString().optional(),
       project: nonEmptyString().optional(),
       // Both bounds are the local cluster's own (src/local/cluster.ts validateUp); checked here so `validate` says so.

@@ -185,6 +185,10 @@ export interface LocalClusterConfig {
   port: number;
   dataDir: string;
   runtime: 'process' | 'docker';
+  engine: 'builtin' | 'milvus';
+  topology: 'standalone' | 'cluster';
+  /** engine milvus: the milvus-server script of `pip install milvus` (default: the one on PATH) */
+  milvusBin?: string;
   /** docker runtime: image with /bin/sh (default milvus-bench-busybox:test) and compose project label */
   image?: string;
   project?: string;

@@ -25,6 +25,9 @@ export interface ServerMetricNames {
   latencyFilter: { label: string; values: string[] } | null;
   /** multiply a bucket bound by this to get ms */
   latencyUnitMs: number;
+  /** counter and histogram series must carry this label value when they carry the label at all (a querynode counts a
+   *  search once as the shard leader and again per worker sub-request: counting every scope counts it twice) */
+  onlyWhenLabelled: { label: string; value: string } | null;
 }
 
 export const KNOWN_SERVER_METRICS: readonly ServerMetricNames[] = [
@@ -39,6 +42,7 @@ export const KNOWN_SERVER_METRICS: readonly ServerMetricNames[] = [
     latencyHistogram: 'milvus_proxy_sq_latency',
     latencyFilter: { label: 'query_type', values: ['search', 'hybrid_search'] },
     latencyUnitMs: 1,
+    onlyWhenLabelled: null,
   },
   {
     id: 'milvus-querynode',
@@ -51,18 +55,7 @@ export const KNOWN_SERVER_METRICS: readonly ServerMetricNames[] = [
     latencyHistogram: 'milvus_querynode_sq_req_latency',
     latencyFilter: { label: 'query_type', values: ['search'] },
     latencyUnitMs: 1,
-  },
-  {
-    id: 'local',
-    requestCounter: 'local_requests_total',
-    methodLabel: 'method',
-    statusLabel: 'status',
-    totalStatus: null,
-    successStatuses: ['ok'],
-    searchMethods: ['search'],
-    latencyHistogram: 'local_search_latency_seconds',
-    latencyFilter: null,
-    latencyUnitMs: 1000,
+    onlyWhenLabelled: { label: 'scope', value: 'OnLeader' },
   },
 ];
 
@@ -92,6 +85,8 @@ export function snapshotOf(exposition: PromExposition): ComponentSnapshot {
   const snapshot: ComponentSnapshot = { names, requests: new Map(), latency: new Map() };
   if (!names) return snapshot;
   for (const s of exposition.samples) {
+    const only = names.onlyWhenLabelled;
+    if (only && s.labels[only.label] !== undefined && s.labels[only.label] !== only.value) continue;
     if (s.name === names.requestCounter && Number.isFinite(s.value)) {
       const status = s.labels[names.statusLabel] ?? '';
       const outcome: Outcome = status === names.totalStatus ? 'total' : names.successStatuses.includes(status) ? 'success' : 'error';
@@ -295,6 +290,6 @@ export async function serverMetricsEndpoints(source: { localDataDir: string } | 
   const cluster = await findLocalCluster(source.localDataDir);
   if (!cluster) return [];
   return cluster.components
-    .filter((c) => (c.role === 'proxy' || c.role === 'querynode') && c.metricsPort !== null)
+    .filter((c) => (c.role === 'proxy' || c.role === 'querynode' || c.role === 'standalone') && c.metricsPort !== null)
     .map((c) => ({ component: c.name, url: `http://127.0.0.1:${c.metricsPort}/metrics` }));
 }

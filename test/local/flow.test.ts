@@ -105,8 +105,8 @@ describe('local cluster through the official SDK', () => {
     }
     const proxies = status.components.filter((c) => c.role === 'proxy');
     const metrics = (await Promise.all(proxies.map(async (p) => (await fetch(`http://127.0.0.1:${p.metricsPort}/metrics`)).text()))).join('\n');
-    expect(metrics).toMatch(/local_requests_total\{component="proxy-\d",method="Search",status="ok"\} \d+/);
-    expect(metrics).toMatch(/local_search_latency_seconds_bucket/);
+    expect(metrics).toMatch(/milvus_proxy_req_count\{node_id="\d",function_name="Search",status="success"\} \d+/);
+    expect(metrics).toMatch(/milvus_proxy_sq_latency_bucket\{node_id="\d",query_type="search",le="1"\}/);
   });
 
   it('refuses a port in use with a one-line error naming it', async () => {

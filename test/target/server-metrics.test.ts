@@ -72,7 +72,12 @@ describe('histogramQuantile', () => {
 describe('intervalCounts', () => {
   it('takes deltas per series, so one restarted series does not cancel another that grew', () => {
     const scrape = (a: number, b: number) =>
-      snapshotOf(parsePrometheusText(`local_requests_total{component="p",method="Search",status="ok"} ${a}\nlocal_requests_total{component="p",method="Query",status="error"} ${b}\n`));
+      snapshotOf(
+        parsePrometheusText(
+          [`milvus_proxy_req_count{function_name="Search",node_id="1",status="success"} ${a}`, `milvus_proxy_req_count{function_name="Search",node_id="1",status="total"} ${a}`,
+            `milvus_proxy_req_count{function_name="Query",node_id="1",status="fail"} ${b}`, `milvus_proxy_req_count{function_name="Query",node_id="1",status="total"} ${b}`].join('\n'),
+        ),
+      );
     const counts = intervalCounts(scrape(100, 50), scrape(130, 5));
     expect(counts).toMatchObject({ requests: 35, searchRequests: 30, errors: 5, searchP99Ms: null });
   });
@@ -170,17 +175,19 @@ describe('createServerMetricsScraper', () => {
     expect(server.hits()).toBe(2);
   });
 
-  it('reads the local cluster names (latency in seconds), handles a counter reset, a dropped and a hung scrape', async () => {
+  it('reads a querynode once per search (the leader scope, not the workers\'), handles a counter reset, a dropped and a hung scrape', async () => {
+    // Milvus 2.3.5's querynode series: a search counts under scope OnLeader and again under FromLeader
     const local = (search: number, errors: number, buckets: [number, number, number]) =>
-      [
-        '# TYPE local_requests_total counter',
-        `local_requests_total{component="proxy-1",method="Search",status="ok"} ${search}`,
-        `local_requests_total{component="proxy-1",method="Search",status="error"} ${errors}`,
-        '# TYPE local_search_latency_seconds histogram',
-        `local_search_latency_seconds_bucket{component="proxy-1",le="0.005"} ${buckets[0]}`,
-        `local_search_latency_seconds_bucket{component="proxy-1",le="0.01"} ${buckets[1]}`,
-        `local_search_latency_seconds_bucket{component="proxy-1",le="+Inf"} ${buckets[2]}`,
-      ].join('\n');
+      ['OnLeader', 'FromLeader']
+        .flatMap((scope) => [
+          `milvus_querynode_sq_req_count{node_id="1",query_type="search",scope="${scope}",status="success"} ${search}`,
+          `milvus_querynode_sq_req_count{node_id="1",query_type="search",scope="${scope}",status="fail"} ${errors}`,
+          `milvus_querynode_sq_req_count{node_id="1",query_type="search",scope="${scope}",status="total"} ${search + errors}`,
+          `milvus_querynode_sq_req_latency_bucket{node_id="1",query_type="search",scope="${scope}",le="5"} ${buckets[0]}`,
+          `milvus_querynode_sq_req_latency_bucket{node_id="1",query_type="search",scope="${scope}",le="10"} ${buckets[1]}`,
+          `milvus_querynode_sq_req_latency_bucket{node_id="1",query_type="search",scope="${scope}",le="+Inf"} ${buckets[2]}`,
+        ])
+        .join('\n');
     const script: Step[] = [
       local(10, 0, [10, 10, 10]),
       local(60, 2, [10, 60, 60]), // +50 searches all in (5, 10] ms
@@ -213,9 +220,9 @@ describe('createServerMetricsScraper', () => {
 
   it('records a gap while an endpoint is gone and resumes when it returns on the same port', async () => {
     let count = 0;
-    const text = () => `local_requests_total{component="qn",method="search",status="ok"} ${count}\n`;
+    const text = () => `milvus_querynode_sq_req_count{node_id="1",query_type="search",scope="OnLeader",status="total"} ${count}\n`;
     const server = await metricsServer([text()]);
-    const other = await metricsServer(['# TYPE local_requests_total counter\n']);
+    const other = await metricsServer(['# TYPE milvus_querynode_sq_req_count counter\n']);
     const scraper = createServerMetricsScraper({
       endpoints: [
         { component: 'querynode-1', url: server.url },
@@ -250,7 +257,7 @@ describe('createServerMetricsScraper', () => {
 
   it('marks a server with no known metric names and a non-200 answer', async () => {
     const unknown = await metricsServer(['some_other_metric 1\n']);
-    const failing = await metricsServer(['local_requests_total{method="Search",status="ok"} 1\n', 503]);
+    const failing = await metricsServer(['milvus_proxy_req_count{function_name="Search",status="total"} 1\n', 503]);
     const scraper = createServerMetricsScraper({
       endpoints: [
         { component: 'mystery', url: unknown.url },

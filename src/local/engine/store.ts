@@ -40,9 +40,11 @@ export class CollectionStore {
   /** Names being created: a second concurrent create must fail, not race on the same directory. */
   private readonly creating = new Set<string>();
   private readonly segmentRows: number;
+  private readonly minRowsToIndex: number;
 
   private constructor(readonly dataDir: string, private readonly options: StoreOptions) {
     this.segmentRows = options.segmentRows ?? DEFAULT_SEGMENT_ROWS;
+    this.minRowsToIndex = options.minRowsToIndex ?? 0;
     if (!Number.isInteger(this.segmentRows) || this.segmentRows < 1) throw invalidArgument(`segmentRows must be a positive integer, got ${options.segmentRows}`);
   }
 
@@ -161,7 +163,7 @@ export class CollectionStore {
         return;
       }
       for (const segment of state.meta.segments) {
-        if (segment.indexFile) continue;
+        if (segment.indexFile || !this.needsIndexFile(spec, segment.rows)) continue;
         const { columns, checksum } = await readSegmentFile(join(state.dir, layout.segmentFileName(segment.id)), state.meta.schema);
         segment.indexFile = await this.buildIndex(state, segment.id, columns, checksum);
       }
@@ -211,7 +213,7 @@ export class CollectionStore {
     for (;;) {
       const spec = state.meta.index;
       if (!spec || spec.type === 'FLAT' || state.indexError || this.collections.get(name) !== state) return;
-      const segment = state.meta.segments.find((s) => !s.indexFile && !inFlight.has(s.id));
+      const segment = state.meta.segments.find((s) => !s.indexFile && this.needsIndexFile(spec, s.rows) && !inFlight.has(s.id));
       if (!segment) return;
       inFlight.add(segment.id);
       const file = layout.indexFileName(segment.id);
@@ -246,7 +248,12 @@ export class CollectionStore {
   indexedRows(name: string): number {
     const { meta } = this.state(name);
     if (!meta.index) return 0;
-    return meta.segments.reduce((n, s) => n + (meta.index!.type === 'FLAT' || s.indexFile ? s.rows : 0), 0);
+    return meta.segments.reduce((n, s) => n + (!this.needsIndexFile(meta.index!, s.rows) || s.indexFile ? s.rows : 0), 0);
+  }
+
+  /** FLAT needs no file; neither does a segment below minRowsToIndex (scanned exactly). */
+  private needsIndexFile(spec: IndexSpec, rows: number): boolean {
+    return spec.type !== 'FLAT' && rows >= this.minRowsToIndex;
   }
 
   /** Acknowledged rows: sealed + growing. */
@@ -332,10 +339,9 @@ export class CollectionStore {
     await unlink(join(state.dir, layout.walFileName(growing.id)));
   }
 
-  /** FLAT needs no file: sealed segments are scanned exactly. */
   private async buildIndex(state: CollectionState, segmentId: number, columns: SegmentColumns, checksum: number): Promise<string | undefined> {
     const spec = state.meta.index!;
-    if (spec.type === 'FLAT') return undefined;
+    if (!this.needsIndexFile(spec, columns.rowCount)) return undefined;
     const dim = vectorField(state.meta.schema).dim!;
     const index = await buildIvf(columns.vectors, dim, spec.metric, spec.params.nlist ?? DEFAULT_NLIST, checksum);
     const file = layout.indexFileName(segmentId);

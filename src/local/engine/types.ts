@@ -107,6 +107,9 @@ export interface StoreOptions {
   /** 'inline' (default): createIndex and seal resolve once index files exist. 'background': createIndex records the
    *  spec and resolves at once; sealed segments get their index from a background build (see indexProgress). */
   indexBuild?: 'inline' | 'background';
+  /** Sealed segments with fewer rows get no index file and are searched exactly, like Milvus's
+   *  dataCoord.minSegmentSizeToEnableIndex (1024 in 2.3). Default 0 (every sealed segment is indexed). */
+  minRowsToIndex?: number;
 }
 
 export interface SearchRequest {
