@@ -113,7 +113,7 @@ describe('loadConfig', () => {
       const config = await loadConfig(undefined, { cwd: empty, env: {} });
       expect(config.file).toBeUndefined();
       expect(config.target).toEqual({ address: 'local', tls: false, connectTimeoutMs: 5_000 });
-      expect(config.local).toEqual({ proxies: 2, querynodes: 2, port: 19530, dataDir: '.milvus-bench/local', runtime: 'process', sessionTtlMs: 3000, restartDelayMs: 1000, autoRestart: true });
+      expect(config.local).toEqual({ proxies: 2, querynodes: 2, port: 19530, dataDir: '.milvus-bench/local', runtime: 'process', sessionTtlMs: 3000, restartDelayMs: 1000, autoRestart: true, engine: 'builtin', topology: 'standalone' });
       expect(config.workers).toBeGreaterThanOrEqual(1);
       expect(config.workers).toBeLessThanOrEqual(4);
       expect(config.reportDir).toBe('reports');
