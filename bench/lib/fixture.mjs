@@ -48,8 +48,8 @@ export function closedPhase(name, concurrency, durationMs, timeoutMs = 10_000) {
   return { name, mode: 'closed', concurrency, durationMs, timeoutMs, operations: [searchOp()] };
 }
 
-export function openPhase(name, rate, durationMs, { maxInFlight = 10_000, timeoutMs = 10_000 } = {}) {
-  return { name, mode: 'open', rate, maxInFlight, durationMs, timeoutMs, operations: [searchOp()] };
+export function openPhase(name, rate, durationMs, { maxInFlight = 10_000, timeoutMs = 10_000, slowMs } = {}) {
+  return { name, mode: 'open', rate, maxInFlight, durationMs, timeoutMs, ...(slowMs !== undefined ? { slowMs } : {}), operations: [searchOp()] };
 }
 
 /** the Search request bytes the worker path would send for one query vector, for the hand-written clients */
