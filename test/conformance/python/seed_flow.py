@@ -104,7 +104,8 @@ def main():
         while True:
             try:
                 hits = collection.search([samples[0][1]], "vec", search_params, limit=10, timeout=5)[0]
-                if len(hits.ids) == 10:
+                # recovered = searches and queries both answer again (after a reload they can come back apart)
+                if len(hits.ids) == 10 and len(collection.query("id in [1]", output_fields=["id"], timeout=5)) == 1:
                     break
             except MilvusException:
                 failures += 1
