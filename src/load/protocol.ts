@@ -86,7 +86,8 @@ export function encodeQueryRequest(target: SearchTarget, expr: string, op: Query
   const queryParams: Record<string, number> = isCount ? {} : { limit: op.limit };
   const request = {
     collection_name: target.collectionName,
-    expr,
+    // count(*) is an output field, not a filter: the SDK's count() sends an empty expression (a real server rejects "count(*)" as one)
+    expr: isCount ? '' : expr,
     output_fields: isCount ? ['count(*)'] : op.outputFields.length > 0 ? op.outputFields : ['*'],
     query_params: parseToKeyValue(queryParams),
     ...(target.database ? { db_name: target.database } : {}),

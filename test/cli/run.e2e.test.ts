@@ -98,7 +98,7 @@ describe('run through the CLI on the local cluster', () => {
       cwd: dir,
       timeoutMs: 120_000,
     });
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(/closed/);
     expect(readFileSync(join(dir, 'reports/baseline/comparison.md'), 'utf8')).toMatch(/p99/);
     expect(existsSync(join(dir, 'reports/baseline/comparison.html'))).toBe(true);
