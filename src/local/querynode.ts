@@ -39,8 +39,12 @@ export class QueryNode {
     return { node, grpcPort };
   }
 
+  private loadedReport(): Record<string, { epoch: number | undefined; segments: number[] }> {
+    return Object.fromEntries([...this.collections].map(([c, segments]) => [c, { epoch: this.epochs.get(c), segments: [...segments.keys()] }]));
+  }
+
   private async heartbeat(): Promise<void> {
-    const loaded = Object.fromEntries([...this.collections].map(([c, segments]) => [c, { epoch: this.epochs.get(c), segments: [...segments.keys()] }]));
+    const loaded = this.loadedReport();
     try {
       const reply = await this.coordinator.call({ op: 'heartbeat', node: this.name, address: this.address, loaded, failed: this.failed }, undefined, 2000);
       if (!this.registered) log(`registered with coordinator ${this.options.coordinator}`);
@@ -48,6 +52,9 @@ export class QueryNode {
       if (!this.applying) {
         this.applying = true;
         await this.apply(reply.header.assignments as Record<string, Assignment>).finally(() => (this.applying = false));
+        // Report a changed set at once: until the next beat the coordinator would route by the old report (a
+        // restarted node serving its segments again would be listed as serving none of them).
+        if (JSON.stringify(this.loadedReport()) !== JSON.stringify(loaded)) void this.heartbeat();
       }
     } catch (error) {
       if (this.registered) log(`heartbeat to coordinator failed: ${(error as Error).message}`);
