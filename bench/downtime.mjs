@@ -96,11 +96,11 @@ const SHAPES = {
     return { callStartedMs, revertedMs: window.toMs, truth: [window] };
   },
   hang: (server) => async (ms) => {
-    // replies held until the stall ends: requests waiting longer than slowMs are bad, so the truth is the stall
+    // replies held until the stall ends, then sent in arrival order: requests waiting longer than slowMs are bad,
+    // so the truth runs from the stall's start until the server had sent the last held reply
     const callStartedMs = Date.now();
-    const window = await server.stall(ms);
-    await sleep(ms);
-    return { callStartedMs, revertedMs: window.toMs, truth: [window] };
+    const stall = await server.hang(ms);
+    return { callStartedMs, revertedMs: stall.toMs, truth: [{ fromMs: stall.fromMs, toMs: Math.max(stall.toMs, stall.releasedMs) }] };
   },
   'slow return': (server) => async (ms) => {
     // the outage starts at once, the call "returns" SLOW_RETURN_MS later: the clock must be the call's start

@@ -2,7 +2,7 @@
 // Search is answered with one pre-encoded, valid reply of TOP_K hits without decoding the request, so the
 // server costs as little as possible. Optional behaviours, set by the parent:
 //   options.delay = { dist: 'uniform'|'lognormal'|'bimodal', seed }  each Search replies after a sampled delay
-//   IPC { type: 'stall', ms }     Search calls arriving in the next `ms` are all answered when it ends
+//   IPC { type: 'stall', ms }     Search calls arriving in the next `ms` are all answered when it ends, in arrival order
 //   IPC { type: 'outage', ms }    Search calls arriving in the next `ms` fail at once with gRPC UNAVAILABLE
 //   IPC { type: 'samples' }       → { type: 'samples', values } [arrival epoch ms, sampled delay ms] of each Search so far
 //   IPC { type: 'usage' }         → { type: 'usage', cpuMs } CPU time used by this process
@@ -53,13 +53,16 @@ const passthrough = (bytes) => bytes;
 const sampleDelay = options.delay ? sampler(options.delay.dist, options.delay.seed ?? 1) : null;
 const sampled = [];
 let stallUntil = 0;
+let held = [];
 let outageUntil = 0;
 const UNAVAILABLE = { code: grpc.status.UNAVAILABLE, details: 'bench server: outage' };
 
 function answerSearch(callback) {
   const nowMs = Date.now();
   if (nowMs < outageUntil) return callback(UNAVAILABLE);
-  let waitMs = nowMs < stallUntil ? stallUntil - nowMs : 0;
+  // a hung server answers nothing until the stall ends, then everything in arrival order
+  if (nowMs < stallUntil) return void held.push(callback);
+  let waitMs = 0;
   if (sampleDelay) {
     const delay = sampleDelay();
     sampled.push([nowMs, delay]);
@@ -96,6 +99,13 @@ process.on('message', (message) => {
     const fromMs = Date.now();
     stallUntil = fromMs + message.ms;
     process.send({ type: 'stalled', fromMs, toMs: stallUntil });
+    setTimeout(() => {
+      const releasing = held;
+      held = [];
+      for (const callback of releasing) callback(null, replies.Search);
+      // releasedMs: when the last held reply was handed to gRPC (a big backlog takes the server a while)
+      process.send({ type: 'stall-ended', fromMs, toMs: stallUntil, releasedMs: Date.now(), held: releasing.length });
+    }, message.ms);
   } else if (message.type === 'outage') {
     const fromMs = Date.now();
     outageUntil = fromMs + message.ms;

@@ -5,7 +5,7 @@ const ENTRY = new URL('./bench-server.mjs', import.meta.url);
 const START_TIMEOUT_MS = 15_000;
 const REPLY_TIMEOUT_MS = 10_000;
 
-/** options: { port?, delay?: { dist, seed } } → { address, stall(ms), outage(ms), samples(), cpuMs(), close() } */
+/** options: { port?, delay?: { dist, seed } } → { address, stall(ms), hang(ms), outage(ms), samples(), cpuMs(), close() } */
 export async function startBenchServer(options = {}) {
   const child = fork(ENTRY, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const reply = (type) =>
@@ -34,7 +34,10 @@ export async function startBenchServer(options = {}) {
   return {
     address: `127.0.0.1:${port}`,
     pid: child.pid,
+    /** resolves at once with the stall's { fromMs, toMs } */
     stall: (ms) => ask({ type: 'stall', ms }, 'stalled'),
+    /** a stall of `ms`; resolves once its held replies went out: { fromMs, toMs, releasedMs, held } */
+    hang: (ms) => ask({ type: 'stall', ms }, 'stall-ended'),
     /** Search fails with UNAVAILABLE for `ms`; resolves after it ended with the server's { fromMs, toMs } */
     outage: (ms) => ask({ type: 'outage', ms }, 'outage-ended'),
     samples: async () => (await ask({ type: 'samples' }, 'samples')).values,

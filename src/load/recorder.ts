@@ -110,13 +110,17 @@ export class PhaseRecorder {
     if (ok) window.ok++;
     // a bad request covers [its start, its end]: a timeout from its start to its deadline; a good one proves the
     // service at its completion
-    if (result.outcome === 'ok' && endMs - intendedMs <= (this.options.slowMs ?? 1000)) this.recordGood(endMs);
-    else this.recordBad(result.outcome === 'ok' ? 'slow' : result.outcome === 'timeout' ? 'timeouts' : 'errors', intendedMs, endMs);
+    const slowMs = this.options.slowMs ?? 1000;
+    if (result.outcome === 'ok' && endMs - intendedMs <= slowMs) return this.recordGood(endMs);
+    // An error proves the service bad when it arrives; an unanswered request once it has waited slowMs (a hung
+    // server's held replies all arrive together at its release, after the good ones sent later in the hang).
+    const answered = result.outcome !== 'ok' && result.outcome !== 'timeout';
+    this.recordBad(result.outcome === 'ok' ? 'slow' : result.outcome === 'timeout' ? 'timeouts' : 'errors', intendedMs, endMs, answered ? endMs : Math.min(endMs, intendedMs + slowMs));
   }
 
   /** open loop: a request never sent; it covers its intended start */
   dropped(op: string, atMs: number, intendedMs = atMs): void {
-    this.recordBad('dropped', intendedMs, intendedMs);
+    this.recordBad('dropped', intendedMs, intendedMs, intendedMs);
     this.advance(atMs);
     this.countAll(op, (c) => (c.scheduled++, c.dropped++));
   }
@@ -144,16 +148,18 @@ export class PhaseRecorder {
     this.openRun({ ok: true, firstMs: endMs, lastMs: endMs, count: 1 });
   }
 
-  private recordBad(kind: BadKind, startMs: number, endMs: number): void {
+  /** `provenMs`: the earliest moment this request showed the service bad */
+  private recordBad(kind: BadKind, startMs: number, endMs: number, provenMs: number): void {
     const run = this.run;
     if (run && !run.ok && startMs - run.lastMs <= BAD_RUN_GAP_MS) {
       run.firstMs = Math.min(run.firstMs, startMs);
       run.lastMs = Math.max(run.lastMs, endMs);
+      run.firstEndMs = Math.min(run.firstEndMs ?? provenMs, provenMs);
       run.count++;
       run[kind] = (run[kind] ?? 0) + 1;
       return;
     }
-    this.openRun({ ok: false, firstMs: startMs, lastMs: endMs, firstEndMs: endMs, count: 1, [kind]: 1 });
+    this.openRun({ ok: false, firstMs: startMs, lastMs: endMs, firstEndMs: provenMs, count: 1, [kind]: 1 });
   }
 
   private openRun(run: OutcomeRun): void {

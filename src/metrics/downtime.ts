@@ -106,7 +106,8 @@ export function analyzeDowntime(input: DowntimeInput): DowntimeAnalysis {
   const clusters = clusterBadRuns(runs.filter((r) => !r.ok), windowMs);
   for (const c of clusters) {
     // a request already in flight when the service broke starts the cluster early; a good reply that completed
-    // after that start, before any bad one ended, shows the service was still answering then
+    // after that start, before any bad one proved the service bad (an error arrived, or slowMs passed unanswered),
+    // shows the service was still answering then
     const stillGood = lastGoodBetween(goodRuns, c.startMs, c.firstBadEndMs);
     if (stillGood !== null) c.startMs = stillGood;
     c.durationMs = c.endMs - c.startMs;

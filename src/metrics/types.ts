@@ -40,7 +40,8 @@ export interface OutcomeRun {
   firstMs: number;
   lastMs: number;
   count: number;
-  /** bad runs: the end of the first request that ended (the earliest moment the run proved the service bad) */
+  /** bad runs: the earliest moment a request of the run proved the service bad: an error's arrival, or a slow or
+   *  timed-out request's start + slowMs (its end, if sooner) */
   firstEndMs?: number;
   /** bad runs: how the requests were bad (absent counts are 0) */
   errors?: number;

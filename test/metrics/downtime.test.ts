@@ -102,6 +102,18 @@ describe('analyzeDowntime', () => {
     expect(fault.disruption!.slow).toBeGreaterThan(0);
   });
 
+  test.each([20, 1])('a hang released last-in-first-out (at one request per %i ms): the good replies of its last second do not cut it short', (everyMs) => {
+    // held 2 s, then all answered within 2 ms, the latest-sent first: a good reply (waited < slowMs) completes
+    // before every slow one, yet the service answered nothing during the hang
+    const lifo = (t: number): Outcome | null => (t >= 5000 && t < 7000 ? ok(7000 - t + (7000 - t) / 1000) : null);
+    const runs = recordWorker(20_000, everyMs, (t) => lifo(t) ?? ok());
+    const [fault] = analyze(runs, [{ at: 5000 }]).faults;
+    expect(fault.status).toBe('recovered');
+    // replies sent just before the hang still complete 5 ms into it (the service answered them then)
+    expect(Math.abs(fault.downtimeMs! - 2000)).toBeLessThanOrEqual(everyMs + 5);
+    expect(Math.abs(fault.effectLagMs!)).toBeLessThanOrEqual(everyMs + 5);
+  });
+
   test('a hang longer than the timeout: timeouts cover start … deadline, the held ones end at the release', () => {
     const h = hold(5000, 12_000, 2000);
     const runs = recordWorker(20_000, 10, (t) => h(t) ?? ok());
