@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { measured, median, rawGrpc, row, sdkLoop, toolClosedLoop } from './capacity.mjs';
-import { cliFlags, COLLECTION, fromDist, printMachine, printTable, queryRows, searchRequests, TOP_K } from './lib/fixture.mjs';
-import { processesCpu, realMilvusMissing } from './lib/real-milvus.mjs';
+import { cliFlags, COLLECTION, fromDist, machine, printMachine, printTable, queryRows, searchRequests, TOP_K } from './lib/fixture.mjs';
+import { machineTicks, processesCpu, realMilvusMissing } from './lib/real-milvus.mjs';
 
 const SDK_DEFAULT_POOL_MAX = 10; // @zilliz/milvus2-sdk-node DEFAULT_POOL_MAX (dist/milvus/const/defaults.js)
 const NLIST = 128;
@@ -81,6 +81,14 @@ async function idleCpuPercent(server, ms = 2_000) {
   return (100 * ((await server.cpuMs()) - before)) / ms;
 }
 
+/** one measured run as a table row, with how busy the whole machine was meanwhile (all cores, every process) */
+async function measuredRow(label, concurrency, server, run) {
+  const before = machineTicks();
+  const m = await measured(server, run);
+  const after = machineTicks();
+  return { ...row(label, concurrency, m), 'machine busy %': (100 * (after.busy - before.busy)) / (after.total - before.total) };
+}
+
 async function measureLevel(address, server, requests, concurrency) {
   const sdkDefault = new MilvusClient({ address, logLevel: 'error' });
   const raised = concurrency > SDK_DEFAULT_POOL_MAX;
@@ -90,11 +98,11 @@ async function measureLevel(address, server, requests, concurrency) {
     await sdkRaised?.connectPromise;
     const runs = { a: [], b: [], c: [], d: [], e: [] };
     for (let rep = 0; rep < repetitions; rep++) {
-      runs.a.push(row('a worker path', concurrency, await measured(server, () => toolClosedLoop(address, concurrency, durationMs, shape))));
-      runs.b.push(row('b raw grpc-js', concurrency, await measured(server, () => rawGrpc(address, requests, concurrency, durationMs, fullAnswer))));
-      runs.c.push(row('c SDK default client', concurrency, await measured(server, () => sdkLoop(sdkDefault, concurrency, durationMs, shape))));
-      if (sdkRaised) runs.d.push(row(`c' SDK pool.max ${concurrency}`, concurrency, await measured(server, () => sdkLoop(sdkRaised, concurrency, durationMs, shape))));
-      runs.e.push(row('c" SDK default, output unset', concurrency, await measured(server, () => sdkLoop(sdkDefault, concurrency, durationMs, naiveShape))));
+      runs.a.push(await measuredRow('a worker path', concurrency, server, () => toolClosedLoop(address, concurrency, durationMs, shape)));
+      runs.b.push(await measuredRow('b raw grpc-js', concurrency, server, () => rawGrpc(address, requests, concurrency, durationMs, fullAnswer)));
+      runs.c.push(await measuredRow('c SDK default client', concurrency, server, () => sdkLoop(sdkDefault, concurrency, durationMs, shape)));
+      if (sdkRaised) runs.d.push(await measuredRow(`c' SDK pool.max ${concurrency}`, concurrency, server, () => sdkLoop(sdkRaised, concurrency, durationMs, shape)));
+      runs.e.push(await measuredRow('c" SDK default, output unset', concurrency, server, () => sdkLoop(sdkDefault, concurrency, durationMs, naiveShape)));
     }
     return [median(runs.a), median(runs.b), median(runs.c), raised ? median(runs.d) : null, median(runs.e)];
   } finally {
@@ -151,7 +159,8 @@ async function runRealCapacity() {
     console.log('\nratios (same run):');
     printTable(ratios);
     console.log(`\nc' runs only where in flight > ${SDK_DEFAULT_POOL_MAX} (the SDK's default pool.max). a, b, c, c' send output_fields [] (ids and scores back);`);
-    console.log(`c" leaves output_fields unset (SDK default ['*']: every hit's vector comes back too). cpu % is of one core; client and server share the machine's cores.`);
+    console.log(`c" leaves output_fields unset (SDK default ['*']: every hit's vector comes back too). client/server cpu % is of one core;`);
+    console.log(`machine busy % is of all ${machine().nproc} cores (client, server and anything else running), over the same run.`);
   });
 }
 

@@ -17,6 +17,7 @@ export async function withLocalCluster({ port, proxies = 1, querynodes = 1, auto
   const down = () => (cluster ? cluster.down() : local.downLocalCluster(dataDir)).catch(() => undefined);
   const onSignal = async () => {
     await down();
+    rmSync(dataDir, { recursive: true, force: true });
     process.exit(130);
   };
   process.once('SIGINT', onSignal);

@@ -53,3 +53,10 @@ export function processCpuMs(pid) {
 export function processesCpu(pids) {
   return { pids, cpuMs: async () => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0) };
 }
+
+/** clock ticks the whole machine spent so far, busy and in all (the `cpu` line of /proc/stat; idle and iowait are not busy) */
+export function machineTicks() {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  return { busy: total - ticks[3] - ticks[4], total };
+}
