@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { measured, median, rawGrpc, row, sdkLoop, toolClosedLoop } from './capacity.mjs';
 import { cliFlags, COLLECTION, fromDist, machine, printMachine, printTable, queryRows, searchRequests, TOP_K } from './lib/fixture.mjs';
-import { machineTicks, processesCpu, realMilvusMissing } from './lib/real-milvus.mjs';
+import { machineTicks, processCpuMs, processesCpu, realMilvusMissing } from './lib/real-milvus.mjs';
 
 const SDK_DEFAULT_POOL_MAX = 10; // @zilliz/milvus2-sdk-node DEFAULT_POOL_MAX (dist/milvus/const/defaults.js)
 const NLIST = 128;
@@ -150,6 +150,8 @@ async function runRealCapacity() {
     const requests = await searchRequests(address, { collection: COLLECTION, params: shape.params, vectors: shape.vectors });
     const rows = [];
     const ratios = [];
+    const startMs = performance.now();
+    const cpuAtStart = status.components.map((c) => processCpuMs(c.pid));
     for (const concurrency of levels) {
       const level = await measureLevel(address, server, requests, concurrency);
       rows.push(...level.filter(Boolean));
@@ -158,6 +160,11 @@ async function runRealCapacity() {
     printTable(rows);
     console.log('\nratios (same run):');
     printTable(ratios);
+    const wallMs = performance.now() - startMs;
+    if (status.components.length > 1) {
+      console.log('\nserver cpu % (of one core) by process, over all the measured runs:');
+      printTable([Object.fromEntries(status.components.map((c, i) => [c.name, (100 * (processCpuMs(c.pid) - cpuAtStart[i])) / wallMs]))]);
+    }
     console.log(`\nc' runs only where in flight > ${SDK_DEFAULT_POOL_MAX} (the SDK's default pool.max). a, b, c, c' send output_fields [] (ids and scores back);`);
     console.log(`c" leaves output_fields unset (SDK default ['*']: every hit's vector comes back too). client/server cpu % is of one core;`);
     console.log(`machine busy % is of all ${machine().nproc} cores (client, server and anything else running), over the same run.`);
