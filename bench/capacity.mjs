@@ -10,8 +10,8 @@ import { startBenchServer } from './lib/server.mjs';
 const LEVELS = [1, 16, 64, 256];
 const load = await fromDist('load/index.js');
 
-/** CPU ms this process (all threads) and the server used while `run` ran */
-async function measured(server, run) {
+/** CPU ms this process (all threads) and the server (anything with cpuMs()) used while `run` ran */
+export async function measured(server, run) {
   const serverBefore = await server.cpuMs();
   const before = process.cpuUsage();
   const startMs = performance.now();
@@ -22,8 +22,9 @@ async function measured(server, run) {
   return { calls, clientCpuMs, serverCpuMs: (await server.cpuMs()) - serverBefore, wallMs: calls.wallMs ?? wallMs };
 }
 
-/** (a) runLoad, one worker, closed loop; CPU and wall time from phase start to end (thread start-up and module loading excluded) */
-async function toolClosedLoop(address, concurrency, durationMs) {
+/** (a) runLoad, one worker, closed loop; CPU and wall time from phase start to end (thread start-up and module loading excluded).
+ * `shape`: { collection, dim, rows, params } of the searched collection (default: the bench server's) */
+export async function toolClosedLoop(address, concurrency, durationMs, shape = {}) {
   let cpuAtStart = null;
   let cpuMs = 0;
   let startMs = 0;
@@ -36,65 +37,90 @@ async function toolClosedLoop(address, concurrency, durationMs) {
       wallMs = performance.now() - startMs;
     }
   };
-  const outcome = await load.runLoad(loadPlan(address, [closedPhase('closed', concurrency, durationMs)], { workers: 1 }), { onPhase });
+  const { collection = COLLECTION, dim = DIM, rows = TOP_K, params = {} } = shape;
+  const plan = loadPlan(address, [closedPhase('closed', concurrency, durationMs, 10_000, params)], { workers: 1, collection, dim, rows });
+  const outcome = await load.runLoad(plan, { onPhase });
   const phase = outcome.phases[0];
   if (phase.counters.errors + phase.counters.timeouts > 0) throw new Error(`worker path had failures: ${JSON.stringify(phase.counters)}`);
-  return { ok: phase.counters.ok, seconds: phase.durationMs / 1000, cpuMs, wallMs };
+  return { ok: phase.counters.ok, seconds: phase.durationMs / 1000, cpuMs, wallMs, p50: phase.latency?.p50, p99: phase.latency?.p99 };
 }
 
-/** (b) a raw grpc-js client sending the pre-encoded request: what a hand-tuned client can do */
-async function rawGrpc(address, bytes, concurrency, durationMs) {
+/** p50 and p99 in ms of a list of latencies */
+function percentiles(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q) => (sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : undefined);
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** (b) a raw grpc-js client sending pre-encoded requests (one Buffer, or several used in turn): what a hand-tuned
+ * client can do. `check(reply)`, when given, returns an error message for a reply that is not a full answer. */
+export async function rawGrpc(address, requests, concurrency, durationMs, check) {
+  const list = Buffer.isBuffer(requests) ? [requests] : requests;
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   const passthrough = (b) => b;
   const metadata = new grpc.Metadata();
   await new Promise((resolve, reject) => client.waitForReady(Date.now() + 5_000, (e) => (e ? reject(e) : resolve())));
   const endMs = performance.now() + durationMs;
   let ok = 0;
+  const latencies = [];
   const startMs = performance.now();
   const loop = () =>
     new Promise((resolve, reject) => {
       const next = () => {
-        if (performance.now() >= endMs) return resolve();
-        client.makeUnaryRequest('/milvus.proto.milvus.MilvusService/Search', passthrough, passthrough, bytes, metadata, { deadline: Date.now() + 10_000 }, (error) => {
+        const sentMs = performance.now();
+        if (sentMs >= endMs) return resolve();
+        client.makeUnaryRequest('/milvus.proto.milvus.MilvusService/Search', passthrough, passthrough, list[ok % list.length], metadata, { deadline: Date.now() + 10_000 }, (error, reply) => {
           if (error) return reject(error);
+          const problem = check?.(reply);
+          if (problem) return reject(new Error(`raw grpc-js search failed: ${problem}`));
+          latencies.push(performance.now() - sentMs);
           ok++;
           next();
         });
       };
       next();
     });
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  const seconds = (performance.now() - startMs) / 1000;
-  client.close();
-  return { ok, seconds };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, loop));
+  } finally {
+    client.close();
+  }
+  return { ok, seconds: (performance.now() - startMs) / 1000, ...percentiles(latencies) };
 }
 
-/** (c) the loop a user writes with the official SDK: `concurrency` async loops of `await client.search()` */
-async function sdkLoop(client, concurrency, durationMs) {
-  const vector = Array.from({ length: DIM }, (_, i) => i / DIM);
+/** (c) the loop a user writes with the official SDK: `concurrency` async loops of `await client.search()`.
+ * `shape`: { collection, params, outputFields (unset: the SDK's default ['*']), vectors (used in turn), expectHits
+ * (fewer hits fail the bench) } */
+export async function sdkLoop(client, concurrency, durationMs, shape = {}) {
+  const { collection = COLLECTION, params, outputFields, vectors = [Array.from({ length: DIM }, (_, i) => i / DIM)], expectHits = 0 } = shape;
+  const options = { ...(params ? { params } : {}), ...(outputFields ? { output_fields: outputFields } : {}) };
   const endMs = performance.now() + durationMs;
   let ok = 0;
+  const latencies = [];
   const startMs = performance.now();
   const loop = async () => {
-    while (performance.now() < endMs) {
-      const reply = await client.search({ collection_name: COLLECTION, data: vector, limit: TOP_K, anns_field: 'vector' });
+    for (let sentMs = performance.now(); sentMs < endMs; sentMs = performance.now()) {
+      const data = vectors[ok % vectors.length];
+      const reply = await client.search({ collection_name: collection, data, limit: TOP_K, anns_field: 'vector', ...options });
       if (reply.status.error_code !== 'Success') throw new Error(`sdk search failed: ${reply.status.reason}`);
+      if (reply.results.length < expectHits) throw new Error(`sdk search returned ${reply.results.length} hits, expected ${expectHits}`);
+      latencies.push(performance.now() - sentMs);
       ok++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
-  return { ok, seconds: (performance.now() - startMs) / 1000 };
+  return { ok, seconds: (performance.now() - startMs) / 1000, ...percentiles(latencies) };
 }
 
 /** the repetition with the median calls/s */
-function median(rows) {
+export function median(rows) {
   const sorted = [...rows].sort((x, y) => x['calls/s'] - y['calls/s']);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function row(label, concurrency, m) {
+export function row(label, concurrency, m) {
   const rate = m.calls.ok / m.calls.seconds;
-  return { client: label, inFlight: concurrency, 'calls/s': rate, 'client cpu %': (100 * m.clientCpuMs) / m.wallMs, 'calls/client-cpu-s': m.calls.ok / (m.clientCpuMs / 1000), 'server cpu %': (100 * m.serverCpuMs) / m.wallMs };
+  return { client: label, inFlight: concurrency, 'calls/s': rate, 'p50 ms': m.calls.p50, 'p99 ms': m.calls.p99, 'client cpu %': (100 * m.clientCpuMs) / m.wallMs, 'calls/client-cpu-s': m.calls.ok / (m.clientCpuMs / 1000), 'server cpu %': (100 * m.serverCpuMs) / m.wallMs };
 }
 
 export async function runCapacity(flags) {

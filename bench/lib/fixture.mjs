@@ -15,9 +15,10 @@ export async function fromDist(path) {
   return import(url.href);
 }
 
-/** --quick, --seconds N, --minutes N */
-export function parseFlags(argv = process.argv.slice(2)) {
+/** --quick, --seconds N, --minutes N, and the script's own `extra` flags: { '--name': (value) => parsed } (throws on bad) */
+export function parseFlags(argv = process.argv.slice(2), extra = {}) {
   const flags = { quick: false };
+  const known = ['--quick', '--seconds N', '--minutes N', ...Object.keys(extra).map((name) => `${name} V`)].join(', ');
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') flags.quick = true;
@@ -25,27 +26,31 @@ export function parseFlags(argv = process.argv.slice(2)) {
       const value = Number(argv[++i]);
       if (!(value > 0 && value <= 600)) throw new Error(`${arg} must be a number in (0, 600], got ${argv[i]}`);
       flags[arg.slice(2)] = value;
-    } else throw new Error(`unknown flag ${arg} (known: --quick, --seconds N, --minutes N)`);
+    } else if (Object.hasOwn(extra, arg)) {
+      if (argv[i + 1] === undefined) throw new Error(`${arg} needs a value`);
+      flags[arg.slice(2).replace(/-(\w)/g, (_, c) => c.toUpperCase())] = extra[arg](argv[++i]);
+    } else throw new Error(`unknown flag ${arg} (known: ${known})`);
   }
   return flags;
 }
 
 /** parseFlags for a script's command line: a bad flag is one line on stderr and exit 2, not a stack trace */
-export function cliFlags() {
+export function cliFlags(extra = {}) {
   try {
-    return parseFlags();
+    return parseFlags(process.argv.slice(2), extra);
   } catch (error) {
     console.error(`bench: ${error.message}`);
     process.exit(2);
   }
 }
 
-export function searchOp() {
-  return { kind: 'search', weight: 1, nq: 1, topK: TOP_K, params: {}, outputFields: [] };
+/** `params`: the index's search parameters, e.g. { nprobe: 16 } for IVF_FLAT */
+export function searchOp(params = {}) {
+  return { kind: 'search', weight: 1, nq: 1, topK: TOP_K, params, outputFields: [] };
 }
 
-export function closedPhase(name, concurrency, durationMs, timeoutMs = 10_000) {
-  return { name, mode: 'closed', concurrency, durationMs, timeoutMs, operations: [searchOp()] };
+export function closedPhase(name, concurrency, durationMs, timeoutMs = 10_000, params = {}) {
+  return { name, mode: 'closed', concurrency, durationMs, timeoutMs, operations: [searchOp(params)] };
 }
 
 export function openPhase(name, rate, durationMs, { maxInFlight = 10_000, timeoutMs = 10_000, slowMs } = {}) {
@@ -54,13 +59,18 @@ export function openPhase(name, rate, durationMs, { maxInFlight = 10_000, timeou
 
 /** the Search request bytes the worker path would send for one query vector, for the hand-written clients */
 export async function searchRequestBytes(address) {
+  return (await searchRequests(address))[0];
+}
+
+/** the Search request bytes the worker path would send, one per query vector (nq 1 each) */
+export async function searchRequests(address, { collection = COLLECTION, params = {}, vectors = [Array.from({ length: DIM }, (_, i) => i / DIM)] } = {}) {
   const load = await fromDist('load/index.js');
   const channel = new load.MilvusChannel({ address, tls: false });
   try {
-    const decoded = load.decodeDescribeCollection(await channel.callAsync('DescribeCollection', load.describeCollectionRequest(COLLECTION), 5_000));
-    if ('reason' in decoded) throw new Error(`bench: cannot describe ${COLLECTION}: ${decoded.reason}`);
-    const target = { collectionName: COLLECTION, vectorField: 'vector', metric: 'L2' };
-    return load.encodeSearchRequest(target, searchOp(), [Array.from({ length: DIM }, (_, i) => i / DIM)], decoded.info);
+    const decoded = load.decodeDescribeCollection(await channel.callAsync('DescribeCollection', load.describeCollectionRequest(collection), 5_000));
+    if ('reason' in decoded) throw new Error(`bench: cannot describe ${collection}: ${decoded.reason}`);
+    const target = { collectionName: collection, vectorField: 'vector', metric: 'L2' };
+    return vectors.map((vector) => load.encodeSearchRequest(target, searchOp(params), [vector], decoded.info));
   } finally {
     channel.close();
   }
@@ -71,6 +81,12 @@ export function queryVectors(count, dim = DIM) {
   const queries = new Float32Array(new SharedArrayBuffer(count * dim * 4));
   for (let i = 0; i < queries.length; i++) queries[i] = (i * 0.618) % 1;
   return queries;
+}
+
+/** the same query vectors as plain arrays, for the SDK and the hand-written clients */
+export function queryRows(count, dim = DIM) {
+  const flat = queryVectors(count, dim);
+  return Array.from({ length: count }, (_, i) => Array.from(flat.subarray(i * dim, (i + 1) * dim)));
 }
 
 export function loadPlan(address, phases, { workers = 1, intervalMs = 1000, rows = TOP_K, collection = COLLECTION, dim = DIM, pkField = 'id', vectorField = 'vector', metric = 'L2' } = {}) {
