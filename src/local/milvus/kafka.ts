@@ -99,8 +99,7 @@ export async function prepareKafka(dataDir: string, jarsDir: string, javaBin: st
   await writeFile(join(dir, 'log4j.properties'), LOG4J);
   const idFile = join(dir, 'cluster-id');
   if (existsSync(join(dir, 'logs', 'meta.properties'))) return;
-  // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding
-  const id = existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : randomBytes(16).toString('base64url');
+  const id = existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : newClusterId();
   await writeFile(idFile, `${id}\n`);
   try {
     await run(javaBin, [...JVM_FLAGS, ...log4jFlag(dataDir), '-cp', classpath(jarsDir), 'kafka.tools.StorageTool', 'format', '-t', id, '-c', propertiesFile(dataDir), '--ignore-formatted'], { timeout: 60_000 });
@@ -108,6 +107,15 @@ export async function prepareKafka(dataDir: string, jarsDir: string, javaBin: st
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     const why = e.code === 'ENOENT' ? 'java is not installed (apt-get install openjdk-17-jre-headless)' : (e.stderr?.trim().split('\n').at(-1) ?? e.message);
     throw new TargetError(`cannot format the Kafka storage in ${dir}: ${why}`);
+  }
+}
+
+/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. One that starts with '-' (1 in 64)
+ * reads as an option to kafka-storage ("argument --cluster-id/-t: expected one argument"): Kafka redraws those too. */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
 
