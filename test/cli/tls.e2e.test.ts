@@ -140,7 +140,8 @@ describe('run against a TLS endpoint (look-alike behind a TLS-terminating proxy,
     expect(run.code, run.stderr + run.stdout).toBe(4);
     expect(run.elapsedMs).toBeLessThan(15_000);
     const errorLines = run.stderr.split('\n').filter((l) => l.trim() !== '');
-    expect(errorLines.join('\n')).toContain(`127.0.0.1:${tlsPort}`);
+    expect(errorLines, run.stderr).toHaveLength(1);
+    expect(errorLines[0]).toContain(`127.0.0.1:${tlsPort}`);
     expect(run.stderr + run.stdout).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(stats.handshakeFailures).toBeGreaterThan(failuresBefore);
   }, 35_000);
