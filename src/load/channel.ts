@@ -5,7 +5,9 @@ import type { ErrorKind } from '../metrics/index.js';
 import { SERVICE_PATH } from './protocol.js';
 
 export interface ChannelTarget {
+  /** host:port as the target stage parsed it (no credentials; a scheme is tolerated and stripped) */
   address: string;
+  /** already resolved from config tls and an https/grpcs scheme */
   tls: boolean;
   token?: string;
   username?: string;

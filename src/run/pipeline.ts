@@ -115,12 +115,8 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     runner = backend ? new FaultRunner(backend, scenario.faults, { onEvent: ui.faultEvent }) : undefined;
     load = await runLoad(
       {
-        address: target.target.address,
-        tls: target.target.tls,
-        token: target.target.token,
-        username: target.target.username,
-        password: target.target.password,
-        database: target.target.database,
+        // the endpoint the SDK connected to: host:port, TLS and credentials parsed once from the address
+        ...connection.endpoint,
         collection: {
           name: scenario.collection.name,
           dim: scenario.collection.dim,

@@ -6,15 +6,15 @@ import { duration, intField, MILVUS_ROLES, nonEmptyString } from './fields.js';
 import { describe, errorMap, formatIssues, withAllowed } from './problems.js';
 import type { Validation } from './validate.js';
 
-const ADDRESS = /^(local|https?:\/\/([^\s/@]+@)?[^\s/:@]+(:\d{1,5})?\/?|[^\s/:@]+:\d{1,5})$/;
+const ADDRESS = /^(local|(https?|grpcs?):\/\/([^\s/@]+@)?[^\s/:@]+(:\d{1,5})?\/?|[^\s/:@]+:\d{1,5})$/;
 
 /** user:password@ in an address never reaches a message or a report. */
 export function redactAddress(address: string): string {
   return address.replace(/\/\/[^/@]*@/, '//***@');
 }
-const ADDRESS_ALLOWED = '"local", host:port such as "milvus:19530", or http(s)://host[:port]';
+const ADDRESS_ALLOWED = '"local", host:port such as "milvus:19530", http(s)://host[:port] or grpc(s)://host[:port] (https and grpcs use TLS)';
 
-/** 'local', host:port or http(s)://host[:port], with a port 1..65535. */
+/** 'local', host:port or http(s)|grpc(s)://host[:port], with a port 1..65535. */
 export function isTargetAddress(address: string): boolean {
   if (!ADDRESS.test(address)) return false;
   const port = /:(\d{1,5})\/?$/.exec(address)?.[1];

@@ -13,6 +13,8 @@ export interface TargetConnection {
   client: MilvusClient;
   /** host:port, without credentials */
   address: string;
+  /** where and how the SDK connected, for the load's own channels (the same parse, so both paths agree) */
+  endpoint: TargetEndpoint;
   serverVersion: string | null;
   database: string;
   /** gRPC clients in the SDK pool: the most calls this connection has in flight at once */
@@ -35,6 +37,17 @@ export interface ParsedAddress {
   password?: string;
 }
 
+/** The target as both the SDK and the load's channels reach it: host:port, TLS and credentials resolved. */
+export interface TargetEndpoint {
+  /** host:port, no scheme, no credentials */
+  address: string;
+  tls: boolean;
+  token?: string;
+  username?: string;
+  password?: string;
+  database?: string;
+}
+
 const DEFAULT_POOL_SIZE = 16;
 /** Default deadline of calls that do not pass their own; setup calls pass theirs. */
 const CALL_TIMEOUT_MS = 60_000;
@@ -46,20 +59,22 @@ export const FAST_RECONNECT_CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 1000,
 };
 
-/** Accepts host:port or http(s)://[user:password@]host[:port][/path]; https means TLS. */
+const SCHEMES = new Set(['http:', 'https:', 'grpc:', 'grpcs:']);
+
+/** Accepts host:port or http(s)|grpc(s)://[user:password@]host[:port][/path]; https and grpcs mean TLS. */
 export function parseAddress(address: string): ParsedAddress {
   const trimmed = address.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
   const invalid = () =>
-    new UsageError(`target.address: '${redactAddress(trimmed)}' is not an address; use host:port or http(s)://host:port`);
+    new UsageError(`target.address: '${redactAddress(trimmed)}' is not an address; use host:port, http(s)://host:port or grpc(s)://host:port`);
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
     throw invalid();
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || /\s/.test(trimmed)) throw invalid();
-  const tls = url.protocol === 'https:';
+  if (!SCHEMES.has(url.protocol) || url.hostname === '' || /\s/.test(trimmed)) throw invalid();
+  const tls = url.protocol === 'https:' || url.protocol === 'grpcs:';
   // URL drops a port equal to the scheme default (http://host:80), so read the port from the text itself.
   const authority = withScheme.slice(withScheme.indexOf('//') + 2).split('/')[0].replace(/^.*@/, '');
   const port = /:(\d+)$/.exec(authority)?.[1] ?? (tls ? '443' : '19530');
@@ -73,16 +88,29 @@ export function parseAddress(address: string): ParsedAddress {
 
 export { redactAddress };
 
-function createClient(cfg: TargetConfig, parsed: ParsedAddress, poolSize: number): MilvusClient {
+/** TLS when the config asks for it or the scheme says so; credentials from the config (or env) win over the address's. */
+export function targetEndpoint(cfg: TargetConfig): TargetEndpoint {
+  const parsed = parseAddress(cfg.address);
   const username = cfg.username ?? parsed.username;
   const password = cfg.password ?? parsed.password;
-  return new MilvusClient({
+  return {
     address: parsed.hostPort,
-    ssl: cfg.tls || parsed.tls,
-    token: cfg.token,
-    username,
-    password,
-    database: cfg.database,
+    tls: cfg.tls || parsed.tls,
+    ...(cfg.token !== undefined && { token: cfg.token }),
+    ...(username !== undefined && { username }),
+    ...(password !== undefined && { password }),
+    ...(cfg.database !== undefined && { database: cfg.database }),
+  };
+}
+
+function createClient(cfg: TargetConfig, endpoint: TargetEndpoint, poolSize: number): MilvusClient {
+  return new MilvusClient({
+    address: endpoint.address,
+    ssl: endpoint.tls,
+    token: endpoint.token,
+    username: endpoint.username,
+    password: endpoint.password,
+    database: endpoint.database,
     // the Connect handshake runs with this deadline; calls after it get CALL_TIMEOUT_MS
     timeout: cfg.connectTimeoutMs,
     isGlobal: false,
@@ -150,11 +178,11 @@ async function handshake(client: MilvusClient, shownAddress: string, cfg: Target
 }
 
 export async function connectTarget(cfg: TargetConfig, options: ConnectOptions = {}): Promise<TargetConnection> {
-  const parsed = parseAddress(cfg.address);
-  const shownAddress = parsed.hostPort;
+  const endpoint = targetEndpoint(cfg);
+  const shownAddress = endpoint.address;
   const startMs = Date.now();
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-  const client = createClient(cfg, parsed, poolSize);
+  const client = createClient(cfg, endpoint, poolSize);
   try {
     await handshake(client, shownAddress, cfg, startMs + cfg.connectTimeoutMs);
   } catch (error) {
@@ -169,6 +197,7 @@ export async function connectTarget(cfg: TargetConfig, options: ConnectOptions =
   return {
     client,
     address: shownAddress,
+    endpoint,
     serverVersion,
     database: cfg.database ?? 'default',
     poolSize,

@@ -151,7 +151,7 @@ describe('loadConfig', () => {
     });
     expect(config.target).toMatchObject({ address: 'https://cloud.example:443', token: 't0k', username: 'u', password: 'p', database: 'db1' });
     const bad = await usageError(loadConfig(undefined, { cwd: path.join(dir, 'project'), env: { MILVUS_ADDRESS: 'not an address' } }));
-    expect(bad.problems).toEqual(['environment: MILVUS_ADDRESS: "not an address" is not an address (allowed: "local", host:port such as "milvus:19530", or http(s)://host[:port])']);
+    expect(bad.problems).toEqual(['environment: MILVUS_ADDRESS: "not an address" is not an address (allowed: "local", host:port such as "milvus:19530", http(s)://host[:port] or grpc(s)://host[:port] (https and grpcs use TLS))']);
   });
 
   it('reports every config problem with config.* paths', async () => {

@@ -105,11 +105,13 @@ describe('parseAddress', () => {
     expect(parseAddress('milvus')).toMatchObject({ hostPort: 'milvus:19530' });
     expect(parseAddress('https://u:p%40ss@h:19530')).toEqual({ hostPort: 'h:19530', tls: true, username: 'u', password: 'p@ss' });
     expect(parseAddress('[::1]:19530')).toMatchObject({ hostPort: '[::1]:19530' });
+    expect(parseAddress('grpc://milvus.example')).toMatchObject({ hostPort: 'milvus.example:19530', tls: false });
+    expect(parseAddress('grpcs://u:s3@10.0.0.5:19530')).toEqual({ hostPort: '10.0.0.5:19530', tls: true, username: 'u', password: 's3' });
   });
 
   it('rejects what is not an address, without echoing a password', () => {
-    expect(() => parseAddress('grpc://h:1')).toThrow(UsageError);
-    expect(() => parseAddress('not an address')).toThrow("target.address: 'not an address' is not an address; use host:port or http(s)://host:port");
+    expect(() => parseAddress('tcp://h:1')).toThrow(UsageError);
+    expect(() => parseAddress('not an address')).toThrow("target.address: 'not an address' is not an address; use host:port, http(s)://host:port or grpc(s)://host:port");
     expect(() => parseAddress('ftp://u:secret@h')).toThrow("'ftp://***@h'");
     expect(redactAddress('http://u:pw@h:1')).toBe('http://***@h:1');
   });
