@@ -20,7 +20,7 @@ export function applyOverrides(
     throw new UsageError('--rate and --concurrency cannot be combined: a phase is either open loop (rate) or closed loop (concurrency)');
   }
   if (overrides.target !== undefined && !isTargetAddress(overrides.target)) {
-    throw new UsageError(`--target: must be "local", host:port or http(s)://host[:port] (got "${redactAddress(overrides.target)}")`);
+    throw new UsageError(`--target: must be "local", host:port, http(s)://host[:port] or grpc(s)://host[:port] (got "${redactAddress(overrides.target)}")`);
   }
   let phases = scenario.phases;
   let faults = scenario.faults;

@@ -67,7 +67,7 @@ describe('applyOverrides', () => {
     expect(overridden.faults.backend).toBe('none');
     expect(config.target.address).toBe('local');
     expect(thrownBy(() => applyOverrides(twoPhases, config, { target: 'db.example' })).message).toBe(
-      '--target: must be "local", host:port or http(s)://host[:port] (got "db.example")',
+      '--target: must be "local", host:port, http(s)://host[:port] or grpc(s)://host[:port] (got "db.example")',
     );
     expect(applyOverrides(twoPhases, overridden, { target: 'local' }).config.faults.backend).toBe('local');
     const dockerConfig = validateConfig({ faults: { backend: 'docker' } }, undefined, {}).value!;
