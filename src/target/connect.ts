@@ -4,6 +4,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { TargetError, UsageError } from '../errors.js';
+import type { ChannelTarget } from '../load/index.js';
 import type { StepTiming } from '../report/result.js';
 import type { TargetConfig } from '../scenario/types.js';
 import { describeFailure, grpcCodeOf, isSuccess, sleep } from './failures.js';
@@ -37,16 +38,9 @@ export interface ParsedAddress {
   password?: string;
 }
 
-/** The target as both the SDK and the load's channels reach it: host:port, TLS and credentials resolved. */
-export interface TargetEndpoint {
-  /** host:port, no scheme, no credentials */
-  address: string;
-  tls: boolean;
-  token?: string;
-  username?: string;
-  password?: string;
-  database?: string;
-}
+/** The target as both the SDK and the load's channels reach it: host:port (no scheme, no credentials), TLS and
+ * credentials resolved. */
+export type TargetEndpoint = ChannelTarget;
 
 const DEFAULT_POOL_SIZE = 16;
 /** Default deadline of calls that do not pass their own; setup calls pass theirs. */
