@@ -62,13 +62,10 @@ function answerSearch(callback) {
   if (nowMs < outageUntil) return callback(UNAVAILABLE);
   // a hung server answers nothing until the stall ends, then everything in arrival order
   if (nowMs < stallUntil) return void held.push(callback);
-  let waitMs = 0;
-  if (sampleDelay) {
-    const delay = sampleDelay();
-    sampled.push([nowMs, delay]);
-    waitMs = Math.max(waitMs, delay);
-  }
-  if (waitMs > 0) setTimeout(() => callback(null, replies.Search), waitMs);
+  if (!sampleDelay) return callback(null, replies.Search);
+  const delayMs = sampleDelay();
+  sampled.push([nowMs, delayMs]);
+  if (delayMs > 0) setTimeout(() => callback(null, replies.Search), delayMs);
   else callback(null, replies.Search);
 }
 

@@ -1,7 +1,19 @@
 // Small pieces every fault backend shares: bounded waits, polling, the exec escape hatch, refusal messages.
 import { spawn } from 'node:child_process';
-import type { FaultAction, FaultSpec } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
 import type { FaultTargetRef, InjectedFault } from './types.js';
+
+/** The name Milvus's installers give each Milvus role: compose service and container names, the Helm chart's and
+ * Operator's component label (they agree). Dependencies (etcd, minio, pulsar) are named per backend. */
+export const MILVUS_COMPONENT_NAMES = {
+  proxy: 'proxy',
+  querynode: 'querynode',
+  datanode: 'datanode',
+  indexnode: 'indexnode',
+  streamingnode: 'streamingnode',
+  coordinator: 'mixcoord',
+  standalone: 'standalone',
+} as const satisfies Partial<Record<MilvusRole, string>>;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

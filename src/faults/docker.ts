@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { TargetError, UsageError } from '../errors.js';
 import type { DockerFaultConfig, FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
 import { CandidateBackend } from './base.js';
-import { errorText, PartialInjectionError, pollUntil, settleEach } from './common.js';
+import { errorText, MILVUS_COMPONENT_NAMES, PartialInjectionError, pollUntil, settleEach } from './common.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
 
 /** allow entry that permits name-pattern matching across the whole engine when no compose project is set */
@@ -12,13 +12,7 @@ export const DOCKER_ANY_PROJECT_SCOPE = 'docker';
 
 // Service and container names used by Milvus's docker-compose files.
 const DEFAULT_SERVICES: Record<MilvusRole, string> = {
-  proxy: 'proxy',
-  querynode: 'querynode',
-  datanode: 'datanode',
-  indexnode: 'indexnode',
-  streamingnode: 'streamingnode',
-  coordinator: 'mixcoord',
-  standalone: 'standalone',
+  ...MILVUS_COMPONENT_NAMES,
   etcd: 'etcd',
   minio: 'minio',
   pulsar: 'pulsar',

@@ -3,21 +3,13 @@
 import * as k8s from '@kubernetes/client-node';
 import { TargetError, UsageError } from '../errors.js';
 import type { KubernetesFaultConfig, MilvusRole } from '../scenario/types.js';
-import { errorText, sleep } from './common.js';
+import { errorText, MILVUS_COMPONENT_NAMES, sleep } from './common.js';
 import type { FaultTargetRef } from './types.js';
 
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
 // The component value Milvus's installers give each role's pods (Helm chart and Milvus Operator agree on the values).
-const COMPONENTS: Partial<Record<MilvusRole, string>> = {
-  proxy: 'proxy',
-  querynode: 'querynode',
-  datanode: 'datanode',
-  indexnode: 'indexnode',
-  streamingnode: 'streamingnode',
-  coordinator: 'mixcoord',
-  standalone: 'standalone',
-};
+const COMPONENTS: Partial<Record<MilvusRole, string>> = MILVUS_COMPONENT_NAMES;
 // etcd / minio / pulsar come from subcharts (or the operator's dependencies), which label pods their own way.
 const DEPENDENCY_SELECTORS: Partial<Record<MilvusRole, string>> = {
   etcd: 'app.kubernetes.io/name=etcd',

@@ -1,6 +1,6 @@
 // The shape of result.json: everything a run measured, the input to every report and to `compare`.
 import type { FaultRecord } from '../faults/types.js';
-import type { Counters, FaultImpact, FaultStatus, IntervalPoint, Percentiles } from '../metrics/types.js';
+import type { Counters, Disruption, FaultImpact, FaultStatus, IntervalPoint, Percentiles } from '../metrics/types.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -127,19 +127,7 @@ export interface FaultRecall {
 }
 
 /** A disruption as result.json shows it: times in ms since the load start, with the requests inside it. */
-export interface DisruptionResult {
-  atMs: number;
-  endAtMs: number;
-  downtimeMs: number;
-  recovered: boolean;
-  bad: number;
-  failed: number;
-  timedOut: number;
-  dropped: number;
-  slow: number;
-  good: number;
-  errorRate: number;
-}
+export type DisruptionResult = { atMs: number; endAtMs: number; downtimeMs: number } & Omit<Disruption, 'startMs' | 'endMs' | 'durationMs'>;
 
 export interface FaultResult extends Omit<FaultRecord, 'status'> {
   /** recall@k before / during / after the fault, from the sampled searches of the load */
