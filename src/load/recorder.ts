@@ -112,10 +112,10 @@ export class PhaseRecorder {
     // service at its completion
     const slowMs = this.options.slowMs ?? 1000;
     if (result.outcome === 'ok' && endMs - intendedMs <= slowMs) return this.recordGood(endMs);
-    // An error proves the service bad when it arrives; an unanswered request once it has waited slowMs (a hung
+    const kind = result.outcome === 'ok' ? 'slow' : result.outcome === 'timeout' ? 'timeouts' : 'errors';
+    // An error proves the service bad when it arrives; a slow or timed-out request once it has waited slowMs (a hung
     // server's held replies all arrive together at its release, after the good ones sent later in the hang).
-    const answered = result.outcome !== 'ok' && result.outcome !== 'timeout';
-    this.recordBad(result.outcome === 'ok' ? 'slow' : result.outcome === 'timeout' ? 'timeouts' : 'errors', intendedMs, endMs, answered ? endMs : Math.min(endMs, intendedMs + slowMs));
+    this.recordBad(kind, intendedMs, endMs, kind === 'errors' ? endMs : Math.min(endMs, intendedMs + slowMs));
   }
 
   /** open loop: a request never sent; it covers its intended start */
@@ -154,12 +154,12 @@ export class PhaseRecorder {
     if (run && !run.ok && startMs - run.lastMs <= BAD_RUN_GAP_MS) {
       run.firstMs = Math.min(run.firstMs, startMs);
       run.lastMs = Math.max(run.lastMs, endMs);
-      run.firstEndMs = Math.min(run.firstEndMs ?? provenMs, provenMs);
+      run.provenBadMs = Math.min(run.provenBadMs ?? provenMs, provenMs);
       run.count++;
       run[kind] = (run[kind] ?? 0) + 1;
       return;
     }
-    this.openRun({ ok: false, firstMs: startMs, lastMs: endMs, firstEndMs: provenMs, count: 1, [kind]: 1 });
+    this.openRun({ ok: false, firstMs: startMs, lastMs: endMs, provenBadMs: provenMs, count: 1, [kind]: 1 });
   }
 
   private openRun(run: OutcomeRun): void {

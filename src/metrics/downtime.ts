@@ -39,8 +39,8 @@ const RESOLUTION_LOOKBACK_MS = 5_000;
 
 interface Cluster extends Disruption {
   owners: number[];
-  /** when the first of its bad requests ended */
-  firstBadEndMs: number;
+  /** the earliest moment one of its bad requests proved the service bad */
+  provenBadMs: number;
 }
 
 /** the latest good completion in (fromMs, toMs), or null */
@@ -85,11 +85,11 @@ function clusterBadRuns(badRuns: OutcomeRun[], windowMs: number): Cluster[] {
   let open: Cluster | null = null;
   for (const run of [...badRuns].sort((a, b) => a.firstMs - b.firstMs)) {
     if (!open || run.firstMs - open.endMs >= windowMs) {
-      open = { startMs: run.firstMs, endMs: run.lastMs, firstBadEndMs: Infinity, durationMs: 0, bad: 0, failed: 0, timedOut: 0, dropped: 0, slow: 0, good: 0, errorRate: 0, recovered: false, owners: [] };
+      open = { startMs: run.firstMs, endMs: run.lastMs, provenBadMs: Infinity, durationMs: 0, bad: 0, failed: 0, timedOut: 0, dropped: 0, slow: 0, good: 0, errorRate: 0, recovered: false, owners: [] };
       clusters.push(open);
     }
     open.endMs = Math.max(open.endMs, run.lastMs);
-    open.firstBadEndMs = Math.min(open.firstBadEndMs, run.firstEndMs ?? run.lastMs);
+    open.provenBadMs = Math.min(open.provenBadMs, run.provenBadMs ?? run.lastMs);
     open.bad += run.count;
     open.failed += run.errors ?? 0;
     open.timedOut += run.timeouts ?? 0;
@@ -108,7 +108,7 @@ export function analyzeDowntime(input: DowntimeInput): DowntimeAnalysis {
     // a request already in flight when the service broke starts the cluster early; a good reply that completed
     // after that start, before any bad one proved the service bad (an error arrived, or slowMs passed unanswered),
     // shows the service was still answering then
-    const stillGood = lastGoodBetween(goodRuns, c.startMs, c.firstBadEndMs);
+    const stillGood = lastGoodBetween(goodRuns, c.startMs, c.provenBadMs);
     if (stillGood !== null) c.startMs = stillGood;
     c.durationMs = c.endMs - c.startMs;
     c.good = goodBetween(goodRuns, c.startMs, c.endMs);
@@ -125,7 +125,7 @@ export function analyzeDowntime(input: DowntimeInput): DowntimeAnalysis {
   const failed = failedTotal - owned.reduce((sum, c) => sum + c.failed + c.timedOut + c.dropped, 0);
   return {
     faults: results,
-    disruptions: clusters.map(({ owners: _owners, firstBadEndMs: _first, ...d }) => d),
+    disruptions: clusters.map(({ owners: _owners, provenBadMs: _first, ...d }) => d),
     outside: { requests, failed, errorRate: requests > 0 ? failed / requests : null },
     good: goodRuns.reduce((sum, r) => sum + r.count, 0),
   };
@@ -190,7 +190,7 @@ function faultDowntime(fault: FaultClock, index: number, ctx: Context): FaultDow
 
 /** an unrecovered disruption runs at least to the load's end when nothing good came after it */
 function withLowerBound(c: Cluster, ctx: Context): Disruption {
-  const { owners: _owners, firstBadEndMs: _first, ...d } = c;
+  const { owners: _owners, provenBadMs: _first, ...d } = c;
   if (d.recovered || ctx.lastGoodMs > d.endMs) return d;
   const endMs = Math.max(d.endMs, ctx.loadEndMs);
   return { ...d, endMs, durationMs: endMs - d.startMs };

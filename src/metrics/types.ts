@@ -42,7 +42,7 @@ export interface OutcomeRun {
   count: number;
   /** bad runs: the earliest moment a request of the run proved the service bad: an error's arrival, or a slow or
    *  timed-out request's start + slowMs (its end, if sooner) */
-  firstEndMs?: number;
+  provenBadMs?: number;
   /** bad runs: how the requests were bad (absent counts are 0) */
   errors?: number;
   timeouts?: number;
