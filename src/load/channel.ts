@@ -2,18 +2,11 @@
 // SDK-like metadata, fast reconnect after a proxy restart, no retries, one deadline per request.
 import * as grpc from '@grpc/grpc-js';
 import type { ErrorKind } from '../metrics/index.js';
+import type { TargetEndpoint } from '../model/address.js';
 import { SERVICE_PATH } from './protocol.js';
 
-export interface ChannelTarget {
-  /** host:port as the target stage parsed it (no credentials; a scheme is tolerated and stripped) */
-  address: string;
-  /** already resolved from config tls and an https/grpcs scheme */
-  tls: boolean;
-  token?: string;
-  username?: string;
-  password?: string;
-  database?: string;
-}
+/** host:port (no scheme, no credentials), TLS and credentials as the address module resolved them */
+export type ChannelTarget = Omit<TargetEndpoint, 'display'>;
 
 // a target that comes back is seen within ~100 ms: the reconnect backoff bounds how late a recovery is measured
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -37,10 +30,6 @@ export function authorizationFor(target: Pick<ChannelTarget, 'token' | 'username
   return '';
 }
 
-export function stripScheme(address: string): string {
-  return address.replace(/^(https?|grpcs?|tcp):\/\//, '').replace(/\/+$/, '');
-}
-
 const passthrough = (bytes: Buffer) => bytes;
 
 export type CallResult = { bytes: Buffer } | { error: grpc.ServiceError };
@@ -51,7 +40,7 @@ export class MilvusChannel {
 
   constructor(target: ChannelTarget) {
     const credentials = target.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-    this.client = new grpc.Client(stripScheme(target.address), credentials, CHANNEL_OPTIONS);
+    this.client = new grpc.Client(target.address, credentials, CHANNEL_OPTIONS);
     const auth = authorizationFor(target);
     if (auth) this.metadata.set('authorization', auth);
     this.metadata.set('dbname', target.database || 'default');

@@ -9,8 +9,7 @@ import { RESULT_SCHEMA_VERSION } from '../report/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { toolVersion } from '../version.js';
 import type { PreparedRun } from './prepare.js';
-import { isLocalAddress } from './resolve-target.js';
-import { redactAddress } from '../target/index.js';
+import { isLocalAddress, redactAddress } from '../model/address.js';
 import { LOCAL_CLUSTER_DESCRIPTION } from '../local/index.js';
 
 export function emptyResult({ scenario, config }: PreparedRun): RunResult {
@@ -20,7 +19,7 @@ export function emptyResult({ scenario, config }: PreparedRun): RunResult {
     scenario: { name: scenario.name, description: scenario.description, file: scenario.file, spec: scenario },
     target: isLocalAddress(config.target.address)
       ? { kind: 'local', address: 'local', serverVersion: null, description: LOCAL_CLUSTER_DESCRIPTION }
-      : { kind: 'milvus', address: redactAddress(config.target.address), serverVersion: null, description: `Milvus at ${redactAddress(config.target.address)}` },
+      : { kind: 'milvus', address: redactAddress(config.target.address), serverVersion: null, description: 'Milvus' },
     startedAt: new Date().toISOString(),
     finishedAt: '',
     loadStartEpochMs: null,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { expandOccurrences } from '../faults/index.js';
 import { findLocalCluster } from '../local/index.js';
 import type { BenchConfig, Scenario } from '../scenario/index.js';
-import { isLocalAddress } from './resolve-target.js';
+import { isLocalAddress } from '../model/address.js';
 
 /** Lines to print, or null when the regular dry run (which resolves real targets) applies. */
 export async function describeUnstartedLocalPlan(config: BenchConfig, scenario: Scenario): Promise<string[] | null> {

@@ -2,7 +2,8 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { addressProblem, isTargetAddress, parseDuration, withAllowed } from '../scenario/index.js';
+import { isTargetAddress } from '../model/index.js';
+import { addressProblem, parseDuration, withAllowed } from '../scenario/index.js';
 
 /** Collects flag problems; `throwIfAny` raises them together as one UsageError. */
 export class FlagProblems {

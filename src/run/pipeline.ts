@@ -6,6 +6,7 @@ import type { FaultBackend, FaultRecord } from '../faults/index.js';
 import { createFaultBackend, describePlan, FaultRunner } from '../faults/index.js';
 import type { LoadOutcome } from '../load/index.js';
 import { runLoad } from '../load/index.js';
+import { redactAddress } from '../model/address.js';
 import type { RunResult } from '../report/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
@@ -18,7 +19,6 @@ import {
   exactNeighboursOffThread,
   makeQueryVectors,
   prepareCollection,
-  redactAddress,
   serverMetricsEndpoints,
   verifyIntegrity,
 } from '../target/index.js';

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { RunFlags } from './options.js';
 import { UsageError } from '../errors.js';
+import { isLocalAddress } from '../model/address.js';
 import type { BenchConfig, RunOverrides, Scenario } from '../scenario/index.js';
 import { applyOverrides, loadConfig, loadScenario } from '../scenario/index.js';
 import type { ParsedSlo } from '../slo/index.js';
@@ -51,8 +52,7 @@ async function checkVectors(scenario: Scenario, scenarioFile: string): Promise<v
 async function checkFaultSupport(scenario: Scenario, config: BenchConfig, scenarioFile: string): Promise<void> {
   if (scenario.faults.length === 0) return;
   const { createFaultBackend } = await import('../faults/index.js');
-  // resolve-target's isLocalAddress rule, without loading the local cluster's modules
-  const localDataDir = config.target.address.trim().toLowerCase() === 'local' ? resolve(config.local.dataDir) : undefined;
+  const localDataDir = isLocalAddress(config.target.address) ? resolve(config.local.dataDir) : undefined;
   try {
     const backend = await createFaultBackend(config, { ...(localDataDir ? { localDataDir } : {}), faults: scenario.faults });
     await backend.close();

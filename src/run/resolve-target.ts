@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { TargetError } from '../errors.js';
 import { findLocalCluster, LOCAL_CLUSTER_DESCRIPTION, startLocalCluster } from '../local/index.js';
 import type { BenchConfig, TargetConfig } from '../scenario/index.js';
-import { redactAddress } from '../target/index.js';
+import { isLocalAddress } from '../model/address.js';
 
 export interface ResolvedTarget {
   kind: 'local' | 'milvus';
@@ -17,10 +17,6 @@ export interface ResolvedTarget {
   release(): Promise<void>;
 }
 
-export function isLocalAddress(address: string): boolean {
-  return address.trim().toLowerCase() === 'local';
-}
-
 export async function resolveTarget(
   config: BenchConfig,
   options: { keepLocal: boolean; log: (line: string) => void },
@@ -29,7 +25,8 @@ export async function resolveTarget(
     return {
       kind: 'milvus',
       target: config.target,
-      description: `Milvus at ${redactAddress(config.target.address)}`,
+      // reports add ' at <address>'
+      description: 'Milvus',
       startedByRun: false,
       release: async () => {},
     };

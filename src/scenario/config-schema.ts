@@ -5,26 +5,12 @@ import type { BenchConfig, FaultBackendName, MilvusRole } from './types.js';
 import { duration, intField, MILVUS_ROLES, nonEmptyString } from './fields.js';
 import { describe, errorMap, formatIssues, withAllowed } from './problems.js';
 import type { Validation } from './validate.js';
-
-const ADDRESS = /^(local|(https?|grpcs?):\/\/([^\s/@]+@)?[^\s/:@]+(:\d{1,5})?\/?|[^\s/:@]+:\d{1,5})$/;
-
-/** user:password@ in an address never reaches a message or a report. */
-export function redactAddress(address: string): string {
-  return address.replace(/\/\/[^/@]*@/, '//***@');
-}
-const ADDRESS_ALLOWED = '"local", host:port such as "milvus:19530", http(s)://host[:port] or grpc(s)://host[:port] (https and grpcs use TLS)';
-
-/** 'local', host:port or http(s)|grpc(s)://host[:port], with a port 1..65535. */
-export function isTargetAddress(address: string): boolean {
-  if (!ADDRESS.test(address)) return false;
-  const port = /:(\d{1,5})\/?$/.exec(address)?.[1];
-  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-}
+import { ADDRESS_FORMS, isLocalAddress, isTargetAddress, notAnAddress } from '../model/address.js';
 
 /** The one-line problem for an address that is not one, without credentials. */
 export function addressProblem(address: unknown): string {
-  const shown = typeof address === 'string' ? `"${redactAddress(address)}"` : describe(address);
-  return withAllowed(address === undefined ? 'is required' : `${shown} is not an address`, ADDRESS_ALLOWED);
+  if (typeof address === 'string') return notAnAddress(address);
+  return withAllowed(address === undefined ? 'is required' : `${describe(address)} is not an address`, ADDRESS_FORMS);
 }
 const roleMap = () => z.partialRecord(z.enum(MILVUS_ROLES), z.string());
 
@@ -148,7 +134,7 @@ export function validateConfig(input: unknown, file: string | undefined, env: Co
 }
 
 export function defaultFaultBackend(address: string): FaultBackendName {
-  return address === 'local' ? 'local' : 'none';
+  return isLocalAddress(address) ? 'local' : 'none';
 }
 
 export function defaultWorkers(): number {

@@ -7,7 +7,7 @@ export type { LoadOptions } from './load.js';
 export { defineConfig, defineScenario } from './define.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { validateScenario, checkScenario, totalLoadMs } from './validate.js';
-export { validateConfig, redactAddress, isTargetAddress, addressProblem, DEFAULT_DOCKER_SERVICES, DEFAULT_NAME_PATTERNS } from './config-schema.js';
+export { validateConfig, addressProblem, DEFAULT_DOCKER_SERVICES, DEFAULT_NAME_PATTERNS } from './config-schema.js';
 export { withAllowed } from './problems.js';
 export { loadScenario, loadConfig } from './load.js';
 export { applyOverrides } from './overrides.js';

@@ -1,7 +1,7 @@
 // Flag overrides for `run`: flags > scenario > config.
 import { UsageError } from '../errors.js';
 import type { BenchConfig, FaultSpec, Phase, RunOverrides, Scenario } from './types.js';
-import { isTargetAddress, redactAddress } from './config-schema.js';
+import { isTargetAddress, redactAddress } from '../model/address.js';
 import { checkScenario, defaultMaxInFlight, totalLoadMs } from './validate.js';
 
 /**

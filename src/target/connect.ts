@@ -4,11 +4,10 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { TargetError, UsageError } from '../errors.js';
-import type { ChannelTarget } from '../load/index.js';
+import { notAnAddress, resolveEndpoint, type TargetEndpoint } from '../model/address.js';
 import type { StepTiming } from '../report/result.js';
 import type { TargetConfig } from '../scenario/types.js';
 import { describeFailure, grpcCodeOf, isSuccess, sleep } from './failures.js';
-import { redactAddress } from '../scenario/index.js';
 
 export interface TargetConnection {
   client: MilvusClient;
@@ -30,18 +29,6 @@ export interface ConnectOptions {
   poolSize?: number;
 }
 
-export interface ParsedAddress {
-  /** host:port handed to the SDK */
-  hostPort: string;
-  tls: boolean;
-  username?: string;
-  password?: string;
-}
-
-/** The target as both the SDK and the load's channels reach it: host:port (no scheme, no credentials), TLS and
- * credentials resolved. */
-export type TargetEndpoint = ChannelTarget;
-
 const DEFAULT_POOL_SIZE = 16;
 /** Default deadline of calls that do not pass their own; setup calls pass theirs. */
 const CALL_TIMEOUT_MS = 60_000;
@@ -53,48 +40,11 @@ export const FAST_RECONNECT_CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 1000,
 };
 
-const SCHEMES = new Set(['http:', 'https:', 'grpc:', 'grpcs:']);
-
-/** Accepts host:port or http(s)|grpc(s)://[user:password@]host[:port][/path]; https and grpcs mean TLS. */
-export function parseAddress(address: string): ParsedAddress {
-  const trimmed = address.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
-  const invalid = () =>
-    new UsageError(`target.address: '${redactAddress(trimmed)}' is not an address; use host:port, http(s)://host:port or grpc(s)://host:port`);
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw invalid();
-  }
-  if (!SCHEMES.has(url.protocol) || url.hostname === '' || /\s/.test(trimmed)) throw invalid();
-  const tls = url.protocol === 'https:' || url.protocol === 'grpcs:';
-  // URL drops a port equal to the scheme default (http://host:80), so read the port from the text itself.
-  const authority = withScheme.slice(withScheme.indexOf('//') + 2).split('/')[0].replace(/^.*@/, '');
-  const port = /:(\d+)$/.exec(authority)?.[1] ?? (tls ? '443' : '19530');
-  return {
-    hostPort: `${url.hostname}:${port}`,
-    tls,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-  };
-}
-
-export { redactAddress };
-
-/** TLS when the config asks for it or the scheme says so; credentials from the config (or env) win over the address's. */
+/** The address module's endpoint for the config; a target the config check let through is always one of its forms. */
 export function targetEndpoint(cfg: TargetConfig): TargetEndpoint {
-  const parsed = parseAddress(cfg.address);
-  const username = cfg.username ?? parsed.username;
-  const password = cfg.password ?? parsed.password;
-  return {
-    address: parsed.hostPort,
-    tls: cfg.tls || parsed.tls,
-    ...(cfg.token !== undefined && { token: cfg.token }),
-    ...(username !== undefined && { username }),
-    ...(password !== undefined && { password }),
-    ...(cfg.database !== undefined && { database: cfg.database }),
-  };
+  const endpoint = resolveEndpoint(cfg);
+  if (!endpoint) throw new UsageError(`target.address: ${notAnAddress(cfg.address)}`);
+  return endpoint;
 }
 
 function createClient(cfg: TargetConfig, endpoint: TargetEndpoint, poolSize: number): MilvusClient {

@@ -5,7 +5,7 @@ import type { TargetConnection } from './connect.js';
 export interface TargetOrigin {
   /** true when the address came from the embedded local cluster */
   local: boolean;
-  /** e.g. the local cluster's description; defaults to 'Milvus at host:port' */
+  /** e.g. the local cluster's description; defaults to 'Milvus' (reports add ' at host:port') */
   description?: string;
 }
 
@@ -14,6 +14,6 @@ export function describeTarget(conn: TargetConnection, origin: TargetOrigin): Ta
     kind: origin.local ? 'local' : 'milvus',
     address: conn.address,
     serverVersion: conn.serverVersion,
-    description: origin.description ?? (origin.local ? `Local Milvus-compatible test cluster at ${conn.address} (not Milvus)` : `Milvus at ${conn.address}`),
+    description: origin.description ?? (origin.local ? 'Local Milvus-compatible test cluster (not Milvus)' : 'Milvus'),
   };
 }

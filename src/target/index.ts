@@ -1,6 +1,6 @@
 // The target stage: connect to Milvus, set up the collection, generate and ingest data, verify integrity and recall.
-export type { ConnectOptions, ParsedAddress, TargetConnection } from './connect.js';
-export { connectTarget, FAST_RECONNECT_CHANNEL_OPTIONS, parseAddress, redactAddress } from './connect.js';
+export type { ConnectOptions, TargetConnection } from './connect.js';
+export { connectTarget, FAST_RECONNECT_CHANNEL_OPTIONS, targetEndpoint } from './connect.js';
 export type { TargetOrigin } from './describe.js';
 export { describeTarget } from './describe.js';
 export type { IngestProgress } from './ingest.js';

@@ -3,7 +3,7 @@ import type { Server, Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TargetError, UsageError } from '../../src/errors.js';
 import type { TargetConfig } from '../../src/scenario/types.js';
-import { connectTarget, parseAddress, redactAddress } from '../../src/target/index.js';
+import { connectTarget } from '../../src/target/index.js';
 import { startProtocolServer } from './protocol-server.js';
 
 const CLOSED_PORT = 19851; // in this suite's range; nothing listens here
@@ -94,25 +94,5 @@ describe('connectTarget against a live server', () => {
     } finally {
       await server.close();
     }
-  });
-});
-
-describe('parseAddress', () => {
-  it('accepts host:port and http(s) URLs, with default ports and credentials', () => {
-    expect(parseAddress('127.0.0.1:19530')).toEqual({ hostPort: '127.0.0.1:19530', tls: false, username: undefined, password: undefined });
-    expect(parseAddress('http://milvus.example:80/')).toMatchObject({ hostPort: 'milvus.example:80', tls: false });
-    expect(parseAddress('https://milvus.example')).toMatchObject({ hostPort: 'milvus.example:443', tls: true });
-    expect(parseAddress('milvus')).toMatchObject({ hostPort: 'milvus:19530' });
-    expect(parseAddress('https://u:p%40ss@h:19530')).toEqual({ hostPort: 'h:19530', tls: true, username: 'u', password: 'p@ss' });
-    expect(parseAddress('[::1]:19530')).toMatchObject({ hostPort: '[::1]:19530' });
-    expect(parseAddress('grpc://milvus.example')).toMatchObject({ hostPort: 'milvus.example:19530', tls: false });
-    expect(parseAddress('grpcs://u:s3@10.0.0.5:19530')).toEqual({ hostPort: '10.0.0.5:19530', tls: true, username: 'u', password: 's3' });
-  });
-
-  it('rejects what is not an address, without echoing a password', () => {
-    expect(() => parseAddress('tcp://h:1')).toThrow(UsageError);
-    expect(() => parseAddress('not an address')).toThrow("target.address: 'not an address' is not an address; use host:port, http(s)://host:port or grpc(s)://host:port");
-    expect(() => parseAddress('ftp://u:secret@h')).toThrow("'ftp://***@h'");
-    expect(redactAddress('http://u:pw@h:1')).toBe('http://***@h:1');
   });
 });
