@@ -1,5 +1,5 @@
 // Metrics stage: HDR histograms (µs), counters, the merged time series and failover downtime.
-export type * from './types.js';
+export type * from '../model/measures.js';
 export {
   HISTOGRAM_SETTINGS,
   createHistogram,
@@ -13,8 +13,8 @@ export {
   countOfEncoded,
   sparseCounts,
   msAtIndex,
-} from './histogram.js';
-export type { Histogram } from './histogram.js';
+} from '../model/index.js';
+export type { Histogram } from '../model/index.js';
 export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance, counterViolations, sumViolations, completions } from './counters.js';
 export { IntervalMerger, mergeSnapshots, seriesCounters } from './timeseries.js';
 export { computeFaultImpact } from './fault-impact.js';

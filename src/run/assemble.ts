@@ -11,7 +11,7 @@ import { toolVersion } from '../version.js';
 import type { PreparedRun } from './prepare.js';
 import { isLocalAddress } from './resolve-target.js';
 import { redactAddress } from '../target/index.js';
-import { LOCAL_CLUSTER_DESCRIPTION } from '../local/index.js';
+import { LOCAL_CLUSTER_DESCRIPTION } from '../target/local-cluster.js';
 
 export function emptyResult({ scenario, config }: PreparedRun): RunResult {
   return {

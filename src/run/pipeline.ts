@@ -11,6 +11,7 @@ import type { Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
 import type { TargetConnection } from '../target/index.js';
 import type { ServerMetricsScraper } from '../target/index.js';
+import { localClusterControl } from '../target/local-cluster.js';
 import {
   connectTarget,
   countBaseline,
@@ -75,7 +76,10 @@ export async function executeRun(prepared: PreparedRun, options: RunOptions, ui:
     target = await resolveTarget(config, { keepLocal: options.keepLocal, log: ui.log });
     result.target = { kind: target.kind, address: redactAddress(target.target.address), serverVersion: null, description: target.description };
     if (scenario.faults.length > 0) {
-      backend = await createFaultBackend(config, { localDataDir: target.localDataDir, faults: scenario.faults });
+      backend = await createFaultBackend(config, {
+        ...(target.localDataDir !== undefined ? { localCluster: localClusterControl(target.localDataDir) } : {}),
+        faults: scenario.faults,
+      });
       await backend.preflight();
       if (options.dryRun) {
         for (const line of await describePlan(backend, scenario.faults)) ui.log(line);

@@ -51,10 +51,12 @@ async function checkVectors(scenario: Scenario, scenarioFile: string): Promise<v
 async function checkFaultSupport(scenario: Scenario, config: BenchConfig, scenarioFile: string): Promise<void> {
   if (scenario.faults.length === 0) return;
   const { createFaultBackend } = await import('../faults/index.js');
-  // resolve-target's isLocalAddress rule, without loading the local cluster's modules
+  // resolve-target's isLocalAddress rule; the local cluster's modules load only when its backend is checked
   const localDataDir = config.target.address.trim().toLowerCase() === 'local' ? resolve(config.local.dataDir) : undefined;
+  const localCluster =
+    localDataDir && config.faults.backend === 'local' ? (await import('../target/local-cluster.js')).localClusterControl(localDataDir) : undefined;
   try {
-    const backend = await createFaultBackend(config, { ...(localDataDir ? { localDataDir } : {}), faults: scenario.faults });
+    const backend = await createFaultBackend(config, { ...(localCluster ? { localCluster } : {}), faults: scenario.faults });
     await backend.close();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -5,8 +5,8 @@ import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { TargetError, UsageError } from '../errors.js';
 import type { ChannelTarget } from '../load/index.js';
-import type { StepTiming } from '../report/result.js';
-import type { TargetConfig } from '../scenario/types.js';
+import type { StepTiming } from '../model/index.js';
+import type { TargetConfig } from '../model/index.js';
 import { describeFailure, grpcCodeOf, isSuccess, sleep } from './failures.js';
 import { redactAddress } from '../scenario/index.js';
 
