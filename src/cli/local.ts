@@ -30,7 +30,7 @@ interface UpFlags extends CommonFlags {
   'milvus-bin'?: string;
 }
 
-const local = () => import('../local/index.js');
+const local = () => import('../target/local-cluster.js');
 
 const upCommand: CommandModule<object, UpFlags> = {
   command: 'up',

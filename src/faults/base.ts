@@ -1,5 +1,5 @@
 // What backends that list candidates per role have in common: pick resolution, action checks, the exec escape hatch.
-import type { FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, MilvusRole } from '../model/index.js';
 import { checkExec, injectExec, revertExec, unsupported } from './common.js';
 import { occurrenceSeed, pickTargets, type PickResult } from './pick.js';
 import type { FaultBackend, FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';

@@ -1,7 +1,7 @@
 // The chaos-mesh backend: PodChaos (pod-kill, pod-failure, container-kill) and NetworkChaos (partition, delay, loss)
 // custom resources (chaos-mesh.org/v1alpha1) aimed at the exact pods picked; waits for AllInjected, deletes at revert.
 import { randomBytes } from 'node:crypto';
-import type { FaultAction, FaultSpec, KubernetesFaultConfig, MilvusRole } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, KubernetesFaultConfig, MilvusRole } from '../model/index.js';
 import { CandidateBackend } from './base.js';
 import { errorText, PartialInjectionError, pollUntil } from './common.js';
 import { isApiStatus, KubeScope } from './kube.js';

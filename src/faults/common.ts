@@ -1,6 +1,6 @@
 // Small pieces every fault backend shares: bounded waits, polling, the exec escape hatch, refusal messages.
 import { spawn } from 'node:child_process';
-import type { FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, MilvusRole } from '../model/index.js';
 import type { FaultTargetRef, InjectedFault } from './types.js';
 
 /** The name Milvus's installers give each Milvus role: compose service and container names, the Helm chart's and

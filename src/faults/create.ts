@@ -1,6 +1,6 @@
 // Picks the fault backend named by BenchConfig.faults.backend; each backend's module loads only when chosen.
 import { UsageError } from '../errors.js';
-import type { BenchConfig } from '../scenario/types.js';
+import type { BenchConfig } from '../model/index.js';
 import { assertFaultsSupported } from './plan.js';
 import type { FaultBackend, FaultBackendContext } from './types.js';
 
@@ -12,11 +12,11 @@ async function instantiate(config: BenchConfig, context: FaultBackendContext): P
       return new ProcessFaultBackend(faults.process, faults.allow);
     }
     case 'local': {
-      if (!context.localDataDir) {
+      if (!context.localCluster) {
         throw new UsageError("faults.backend 'local' needs the local cluster: set target.address to 'local'");
       }
       const { LocalFaultBackend } = await import('./local.js');
-      return new LocalFaultBackend(context.localDataDir);
+      return new LocalFaultBackend(context.localCluster);
     }
     case 'docker': {
       const { DockerFaultBackend } = await import('./docker.js');

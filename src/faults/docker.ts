@@ -2,7 +2,7 @@
 // the Engine API (dockerode): kill, stop/start, restart, pause/unpause, network disconnect/connect.
 import Docker from 'dockerode';
 import { TargetError, UsageError } from '../errors.js';
-import type { DockerFaultConfig, FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
+import type { DockerFaultConfig, FaultAction, FaultSpec, MilvusRole } from '../model/index.js';
 import { CandidateBackend } from './base.js';
 import { errorText, MILVUS_COMPONENT_NAMES, PartialInjectionError, pollUntil, settleEach } from './common.js';
 import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';

@@ -6,6 +6,8 @@ export type {
   FaultRecord,
   FaultTargetRef,
   InjectedFault,
+  LocalClusterControl,
+  LocalComponent,
   RecoveryObservation,
 } from './types.js';
 export { createFaultBackend } from './create.js';

@@ -2,7 +2,7 @@
 // labels of the Milvus Helm chart and the Milvus Operator, and a watch that reports when enough pods are Ready again.
 import * as k8s from '@kubernetes/client-node';
 import { TargetError, UsageError } from '../errors.js';
-import type { KubernetesFaultConfig, MilvusRole } from '../scenario/types.js';
+import type { KubernetesFaultConfig, MilvusRole } from '../model/index.js';
 import { errorText, MILVUS_COMPONENT_NAMES, sleep } from './common.js';
 import type { FaultTargetRef } from './types.js';
 

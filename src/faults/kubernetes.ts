@@ -1,6 +1,6 @@
 // The kubernetes backend: Milvus pods by Helm labels in one namespace; kill = delete with grace 0, restart = delete
 // with the pod's own grace period. Recovery is a watch for replacement pods becoming Ready.
-import type { FaultAction, FaultSpec, KubernetesFaultConfig, MilvusRole } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, KubernetesFaultConfig, MilvusRole } from '../model/index.js';
 import { CandidateBackend } from './base.js';
 import { errorText, PartialInjectionError } from './common.js';
 import { isApiStatus, KubeScope } from './kube.js';

@@ -1,19 +1,11 @@
 // The local backend: components of the embedded local test cluster (not Milvus; real OS processes under its
 // supervisor). kill = SIGKILL (the supervisor restarts it), pause = SIGSTOP/SIGCONT, stop/start/restart via the supervisor.
 import { TargetError } from '../errors.js';
-import {
-  findLocalCluster,
-  restartComponent,
-  signalComponent,
-  startComponent,
-  stopComponent,
-  waitComponentReady,
-} from '../local/index.js';
-import type { FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, MilvusRole } from '../model/index.js';
 import { CandidateBackend } from './base.js';
 import { errorText, PartialInjectionError, pollUntil, shellQuote } from './common.js';
 import { processState, waitStopped } from './proc.js';
-import type { FaultTargetRef, InjectedFault, RecoveryObservation } from './types.js';
+import type { FaultTargetRef, InjectedFault, LocalClusterControl, RecoveryObservation } from './types.js';
 
 const LOCAL_ROLES: ReadonlySet<MilvusRole> = new Set(['coordinator', 'proxy', 'querynode']);
 /** the real Milvus standalone (`local up --engine milvus`) is one component of this role */
@@ -30,8 +22,11 @@ export class LocalFaultBackend extends CandidateBackend {
   protected readonly unsupportedHint =
     'its components all talk over 127.0.0.1, so there is no network to cut or slow; use the docker or chaos-mesh backend for partition and delay';
 
-  constructor(private readonly dataDir: string) {
+  private readonly dataDir: string;
+
+  constructor(private readonly cluster: LocalClusterControl) {
     super();
+    this.dataDir = cluster.dataDir;
   }
 
   describe(): string {
@@ -40,7 +35,7 @@ export class LocalFaultBackend extends CandidateBackend {
 
   // The local cluster belongs to this tool (started for the run or by `local up`), so no allow entry is needed.
   async preflight(): Promise<void> {
-    if (!(await findLocalCluster(this.dataDir))) {
+    if (!(await this.cluster.components())) {
       throw new TargetError(`no local cluster is running in ${this.dataDir}; start one with npx milvus-bench local up --data-dir ${this.dataDir}`);
     }
   }
@@ -53,9 +48,9 @@ export class LocalFaultBackend extends CandidateBackend {
   }
 
   protected async candidates(role: MilvusRole, action: FaultAction): Promise<FaultTargetRef[]> {
-    const status = await findLocalCluster(this.dataDir);
-    if (!status) throw new Error(`the local cluster in ${this.dataDir} is not running`);
-    return status.components
+    const components = await this.cluster.components();
+    if (!components) throw new Error(`the local cluster in ${this.dataDir} is not running`);
+    return components
       .filter((c) => c.role === role && (action === 'start' ? c.stopped : c.alive && !c.stopped))
       .map((c) => ({ name: c.name, role, id: String(c.pid ?? '') }));
   }
@@ -81,9 +76,9 @@ export class LocalFaultBackend extends CandidateBackend {
       try {
         if (spec.action === 'kill') await this.signal(name, pids[name], (spec.options.signal ?? 'SIGKILL') as NodeJS.Signals);
         else if (spec.action === 'pause') await this.signal(name, pids[name], 'SIGSTOP');
-        else if (spec.action === 'stop') await stopComponent(this.dataDir, name);
-        else if (spec.action === 'start') await startComponent(this.dataDir, name);
-        else if (spec.action === 'restart') await restartComponent(this.dataDir, name);
+        else if (spec.action === 'stop') await this.cluster.stop(name);
+        else if (spec.action === 'start') await this.cluster.start(name);
+        else if (spec.action === 'restart') await this.cluster.restart(name);
       } catch (error) {
         // the failing target is reverted too: its step may have half happened, and every revert step is idempotent
         const hit = targets.slice(0, i + 1);
@@ -100,7 +95,7 @@ export class LocalFaultBackend extends CandidateBackend {
       process.kill(pid, signal);
       return;
     }
-    await signalComponent(this.dataDir, name, signal);
+    await this.cluster.signal(name, signal);
   }
 
   /** Every target is tried even when one fails; SIGCONT to a process that is gone, or start of a running one, is a no-op. */
@@ -109,7 +104,7 @@ export class LocalFaultBackend extends CandidateBackend {
     for (const target of fault.targets) {
       try {
         if (fault.action === 'pause') await this.signal(target.name, (fault.revertState as LocalRevertState).pids[target.name], 'SIGCONT');
-        if (fault.action === 'stop') await startComponent(this.dataDir, target.name);
+        if (fault.action === 'stop') await this.cluster.start(target.name);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ESRCH') problems.push(`${target.name}: ${errorText(error)}`);
       }
@@ -133,13 +128,13 @@ export class LocalFaultBackend extends CandidateBackend {
       if (fault.action === 'kill' || fault.action === 'restart') {
         // the supervisor's status still shows the old process for a moment; wait for the new one first
         const replaced = await pollUntil(async () => {
-          const component = (await findLocalCluster(this.dataDir))?.components.find((c) => c.name === target.name);
+          const component = (await this.cluster.components())?.find((c) => c.name === target.name);
           return component?.pid && component.pid !== oldPid ? true : undefined;
         }, left(), 50);
         if (!replaced) return { recoveredMs: null, detail: `${target.name} was not restarted within ${timeoutMs} ms` };
       }
       try {
-        latest = Math.max(latest, await waitComponentReady(this.dataDir, target.name, left()));
+        latest = Math.max(latest, await this.cluster.waitReady(target.name, left()));
       } catch {
         return { recoveredMs: null, detail: `${target.name} not ready again within ${timeoutMs} ms` };
       }

@@ -1,5 +1,5 @@
 // Turns a role's candidates and a pick ('one' | 'all' | count | 'NN%' | exact name | 'first') into targets, deterministically.
-import type { FaultPick } from '../scenario/types.js';
+import type { FaultPick } from '../model/index.js';
 import type { FaultTargetRef } from './types.js';
 import { seededRandom } from '../random.js';
 

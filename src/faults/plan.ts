@@ -1,6 +1,6 @@
 // Expands a fault schedule (repeats included) into occurrences, and describes where each would land (--dry-run).
 import { UsageError } from '../errors.js';
-import type { FaultSpec } from '../scenario/types.js';
+import type { FaultSpec } from '../model/index.js';
 import { errorText } from './common.js';
 import { occurrenceSeed } from './pick.js';
 import type { FaultBackend, FaultTargetRef } from './types.js';

@@ -1,6 +1,6 @@
 // The process backend: plain local processes found by command-line pattern (/proc/<pid>/cmdline), hit with signals.
 // For users running Milvus binaries directly; nothing restarts a killed process unless their own supervisor does.
-import type { FaultAction, FaultSpec, MilvusRole, ProcessFaultConfig } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, MilvusRole, ProcessFaultConfig } from '../model/index.js';
 import { UsageError } from '../errors.js';
 import { CandidateBackend } from './base.js';
 import { errorText, PartialInjectionError, pollUntil } from './common.js';

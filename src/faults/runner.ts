@@ -1,6 +1,6 @@
 // Runs a fault schedule against one backend during the load: inject on time, revert after revertAfterMs,
 // watch recovery in the background, and revert everything still active on demand (idempotent, bounded).
-import type { FaultSpec } from '../scenario/types.js';
+import type { FaultSpec } from '../model/index.js';
 import { errorText, PartialInjectionError, TimeoutError, withTimeout } from './common.js';
 import { assertFaultsSupported, expandOccurrences, resolveOccurrence, type FaultOccurrence } from './plan.js';
 import type { FaultBackend, FaultEvent, FaultRecord, InjectedFault } from './types.js';

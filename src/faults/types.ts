@@ -1,5 +1,6 @@
 // The one interface every fault backend (local, docker, kubernetes, chaos-mesh, process) implements.
-import type { FaultAction, FaultSpec, MilvusRole } from '../scenario/types.js';
+import type { FaultAction, FaultSpec, MilvusRole } from '../model/index.js';
+export type { FaultEvent, FaultRecord } from '../model/index.js';
 
 /** Something a backend can hit: a process, a container, a pod. */
 export interface FaultTargetRef {
@@ -48,60 +49,35 @@ export interface FaultBackend {
   check?(spec: FaultSpec): string | null;
 }
 
+/** One component of the local cluster as its supervisor reports it. */
+export interface LocalComponent {
+  name: string;
+  role: string;
+  pid: number | null;
+  alive: boolean;
+  stopped: boolean;
+}
+
+/**
+ * The local cluster's supervisor, as the local backend drives it. target/ hands it over (target/local-cluster.ts):
+ * faults/ never imports local/.
+ */
+export interface LocalClusterControl {
+  readonly dataDir: string;
+  /** null when no cluster runs in dataDir */
+  components(): Promise<LocalComponent[] | null>;
+  signal(name: string, signal: NodeJS.Signals): Promise<void>;
+  stop(name: string): Promise<void>;
+  start(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  /** epoch ms the component was ready; throws after timeoutMs */
+  waitReady(name: string, timeoutMs: number): Promise<number>;
+}
+
 /** Where createFaultBackend finds what it cannot read from the config. */
 export interface FaultBackendContext {
-  /** data dir of the local cluster (local backend) */
-  localDataDir?: string;
+  /** the local cluster (local backend) */
+  localCluster?: LocalClusterControl;
   /** when given, every spec is checked against the backend at creation (UsageError listing each problem) */
   faults?: FaultSpec[];
-}
-
-/** Progress of one fault occurrence, for live output. */
-export interface FaultEvent {
-  kind: 'injected' | 'reverted' | 'recovered' | 'failed' | 'revert-failed' | 'not-recovered';
-  record: FaultRecord;
-  /** epoch ms */
-  atMs: number;
-  /** one line for people; for revert-failed it names the manual command */
-  message: string;
-}
-
-/** One scheduled occurrence of a fault spec, as recorded in result.json. */
-export interface FaultRecord {
-  index: number;
-  /** occurrence number for repeated faults (0-based) */
-  occurrence: number;
-  action: FaultAction;
-  role: MilvusRole;
-  pick: string;
-  /** how the pick was resolved: 'seeded random (seed 123) 1 of 3', 'first by name among 3', 'exact name', 'all 3' */
-  pickDetail?: string;
-  targets: string[];
-  backend: string;
-  /** epoch ms the occurrence was due (load start + atMs) */
-  scheduledAtMs: number;
-  /**
-   * 'injected': the backend did everything the spec asks; 'failed': the injection failed or only partly happened
-   * (whatever did happen is reverted; `error` says why); 'skipped': never attempted (the run ended first).
-   */
-  status: 'injected' | 'failed' | 'skipped';
-  /**
-   * epoch ms the inject call BEGAN (after the targets were resolved): the fault's clock starts here, since the
-   * fault may bite long before the call returns (docker stop waits up to t=10 s, Chaos Mesh polls for AllInjected).
-   * Also set for a failed injection (its parts may have landed); null only when the call never started.
-   */
-  callStartedMs: number | null;
-  /** how long the inject call took (callStartedMs → it returned or threw); null when it never started or never returned */
-  injectCallMs: number | null;
-  /**
-   * epoch ms the inject call RETURNED with every part in place (status 'injected'); null otherwise.
-   * Meaning unchanged; downtime is measured from callStartedMs, not from here.
-   */
-  injectedMs: number | null;
-  /** epoch ms the revert finished (every undo step done); null when nothing was reverted or the revert failed */
-  revertedMs: number | null;
-  backendRecoveredMs: number | null;
-  error?: string;
-  revertError?: string;
-  manualRevert?: string;
 }

@@ -5,7 +5,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import { buildSearchRequest, formatDescribedCol, LOADER_OPTIONS, parseToKeyValue } from '@zilliz/milvus2-sdk-node';
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
-import type { MetricType, QueryOp, SearchOp } from '../scenario/index.js';
+import type { MetricType, QueryOp, SearchOp } from '../model/index.js';
 
 const require = createRequire(import.meta.url);
 const protoJson = (name: string) => (require(`@zilliz/milvus2-sdk-node/dist/milvus/proto-json/${name}`) as { default: object }).default;

@@ -1,6 +1,6 @@
 // What a worker sends: picks an operation by weight, serves cached request bytes per query vector,
 // and judges each reply (short results, recall of sampled queries).
-import type { QueryOp, SearchOp } from '../scenario/index.js';
+import type { QueryOp, SearchOp } from '../model/index.js';
 import type { RequestOutcome } from './recorder.js';
 import { decodeSearchReply, encodeQueryRequest, encodeSearchRequest } from './protocol.js';
 import type { SearchTarget } from './protocol.js';

@@ -2,8 +2,8 @@
 // counts, rates over the measured window) and checks the merged books.
 import type { Counters, WorkerPhaseResult } from '../metrics/index.js';
 import { completions, counterViolations, countOfEncoded, mergeEncodedToString, percentilesFromEncoded, sumCounters, sumViolations } from '../metrics/index.js';
-import type { OperationSummary, OutcomeCounts, PhaseResult } from '../report/index.js';
-import type { Phase } from '../scenario/index.js';
+import type { OperationSummary, OutcomeCounts, PhaseResult } from '../model/index.js';
+import type { Phase } from '../model/index.js';
 
 type Encoded = string | null | undefined;
 

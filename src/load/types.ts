@@ -1,8 +1,8 @@
 // Public shapes of the load stage and the task message a Piscina worker receives for one phase.
 import type { MessagePort } from 'node:worker_threads';
 import type { IntervalPoint, OutcomeRun } from '../metrics/index.js';
-import type { PhaseResult } from '../report/index.js';
-import type { MetricType, Phase } from '../scenario/index.js';
+import type { PhaseResult } from '../model/index.js';
+import type { MetricType, Phase } from '../model/index.js';
 import type { ChannelTarget } from './channel.js';
 import type { CollectionInfo } from './protocol.js';
 

@@ -1,5 +1,5 @@
 // Request counters: creation, addition and the sums MEASUREMENT.md requires to hold, checked at run time.
-import type { Counters, ErrorKind } from './types.js';
+import type { Counters, ErrorKind } from '../model/index.js';
 
 export function emptyCounters(): Counters {
   return { scheduled: 0, sent: 0, ok: 0, errors: 0, timeouts: 0, errorsByKind: {}, dropped: 0, abandoned: 0 };

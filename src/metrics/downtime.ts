@@ -1,6 +1,6 @@
 // Failover downtime by MEASUREMENT.md "Failover downtime": bad request intervals merged into disruptions,
 // each disruption given to the fault(s) whose window it falls in, recovery judged by a window of good requests.
-import type { Disruption, FaultDowntime, OutcomeRun } from './types.js';
+import type { Disruption, FaultDowntime, OutcomeRun } from '../model/index.js';
 
 export interface FaultClock {
   /** epoch ms the inject call began; null when it never started */

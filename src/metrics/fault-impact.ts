@@ -1,8 +1,8 @@
 // How latency and errors looked during a fault (call start → end of its disruptions) compared with the same span
 // just before it; the downtime itself is downtime.ts.
 import { addErrorKinds } from './counters.js';
-import { mergeEncoded, percentilesOf } from './histogram.js';
-import type { ErrorKind, FaultImpact, IntervalPoint } from './types.js';
+import { mergeEncoded, percentilesOf } from '../model/index.js';
+import type { ErrorKind, FaultImpact, IntervalPoint } from '../model/index.js';
 
 export interface FaultImpactInput {
   timeSeries: IntervalPoint[];

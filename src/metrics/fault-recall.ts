@@ -1,6 +1,6 @@
 // Recall@k around a fault, from the recall-sampled searches the load workers judged: the same span before the
 // fault, the fault's window, and the same span after it.
-import type { IntervalPoint } from './types.js';
+import type { IntervalPoint } from '../model/index.js';
 
 export interface FaultRecallInput {
   timeSeries: IntervalPoint[];

@@ -2,8 +2,8 @@
 // soon as every worker of the phase has reported it so the console can print a live line. A snapshot that
 // arrives after its bucket was emitted is merged into that point (never dropped).
 import { addCounters, emptyCounters } from './counters.js';
-import { mergeEncoded, encodeHistogram, percentilesOf } from './histogram.js';
-import type { Counters, IntervalPoint, IntervalSnapshot, OutcomeRun } from './types.js';
+import { mergeEncoded, encodeHistogram, percentilesOf } from '../model/index.js';
+import type { Counters, IntervalPoint, IntervalSnapshot, OutcomeRun } from '../model/index.js';
 
 export function mergeSnapshots(snapshots: IntervalSnapshot[], loadStartEpochMs: number, intervalMs: number): IntervalPoint {
   const first = snapshots[0];

@@ -2,11 +2,11 @@
 // both significant (outside run-to-run noise, see significance.ts) and beyond the budget → `regressed`.
 // Latency figures are judged on the interval histograms (bootstrap over intervals), so a tail-only regression
 // counts; qps and errorRate on per-interval values (rank test).
-import type { IntervalPoint } from '../metrics/types.js';
-import type { PhaseResult, RunResult } from './result.js';
+import type { IntervalPoint } from '../model/index.js';
+import type { PhaseResult, RunResult } from '../model/index.js';
 import { COMPARED_METRICS, type ComparedMetric, type RegressionBudgets } from './budgets.js';
 import { decodeHistogram } from './histogram.js';
-import { msAtIndex, percentilesOf, sparseCounts } from '../metrics/index.js';
+import { msAtIndex, percentilesOf, sparseCounts } from '../model/index.js';
 import { seededRandom } from '../random.js';
 import type { SparseHistogram } from './significance.js';
 import { mannWhitney, tailShift } from './significance.js';

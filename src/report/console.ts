@@ -1,6 +1,6 @@
 // The end-of-run summary printed to the terminal (cli-table3), k6-style: phases, ingest, faults, integrity, SLOs, verdict.
 import Table from 'cli-table3';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../model/index.js';
 import { verdictLine } from './format.js';
 import { faultTable, ingestLine, integrityLine, phaseTable, scenarioLine, sloTable, targetLine, type TextTable } from './model.js';
 

@@ -1,5 +1,5 @@
 // Number, duration and text formatting shared by every renderer, plus the escapers for HTML, XML and Markdown.
-import type { RunResult, SloResult } from './result.js';
+import type { RunResult, SloResult } from '../model/index.js';
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';

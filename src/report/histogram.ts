@@ -1,6 +1,6 @@
 // Reads the encoded HDR histograms of result.json (microseconds) back into latency-by-percentile curves (ms).
-import type { Histogram } from '../metrics/index.js';
-import { decodeHistogram as decodeEncoded } from '../metrics/index.js';
+import type { Histogram } from '../model/index.js';
+import { decodeHistogram as decodeEncoded } from '../model/index.js';
 
 /** Points of the percentile axis: 1/(1−p) from 1 to 10^6 in 20 steps a decade (p = 0 … 99.9999%),
  * plus the exact points of p50 (2) and p95 (20) so the curve passes through the figures of the tables. */

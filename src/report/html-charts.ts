@@ -1,7 +1,7 @@
 // Turns a RunResult into chart specs (plain data) that the page script draws with uPlot: time series with
 // fault bands and phase marks, the HDR percentile distribution per phase, server vs client latency.
-import type { IntervalPoint } from '../metrics/types.js';
-import type { RunResult } from './result.js';
+import type { IntervalPoint } from '../model/index.js';
+import type { RunResult } from '../model/index.js';
 import { PERCENTILE_AXIS, percentileCurve } from './histogram.js';
 import { formatMs } from './format.js';
 import { downtimeText, faultName } from './model.js';

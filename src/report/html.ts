@@ -1,5 +1,5 @@
 // report.html: one self-contained page (uPlot and data inlined, opens offline) with every figure of a run.
-import type { RunResult } from './result.js';
+import type { RunResult } from '../model/index.js';
 import { escapeHtml, failedSlos, formatMs, jsonForScript, verdictLine } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { CHART_CLIENT_JS } from './html-client.js';

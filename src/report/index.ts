@@ -1,5 +1,5 @@
 // Reports of a run: console summary, result.json, report.html, junit.xml, summary.md; baseline comparison; live progress.
-export * from './result.js';
+export * from '../model/result.js';
 export { renderConsoleSummary } from './console.js';
 export { renderMarkdownSummary } from './markdown.js';
 export { renderJunit } from './junit.js';

@@ -1,5 +1,5 @@
 // junit.xml: one test case per SLO plus one for the run itself (setup error / interruption), for CI test tabs.
-import type { RunResult } from './result.js';
+import type { RunResult } from '../model/index.js';
 import { escapeXml } from './format.js';
 
 interface JunitCase {

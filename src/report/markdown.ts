@@ -1,5 +1,5 @@
 // summary.md: the verdict, SLO, phase and fault tables in GitHub-flavoured Markdown (also appended to the job summary).
-import type { RunResult } from './result.js';
+import type { RunResult } from '../model/index.js';
 import { escapeMarkdownCell, verdictLine } from './format.js';
 import { faultTable, ingestLine, integrityLine, phaseTable, scenarioLine, sloTable, targetLine, type TextTable } from './model.js';
 

@@ -1,6 +1,6 @@
 // The tables every report shows (phases, faults, SLOs, ingest, integrity) as plain rows of text, so the
 // console, Markdown and HTML renderers lay out the same figures and cannot drift apart.
-import type { FaultResult, IngestResult, IntegrityResult, PhaseResult, RunResult, SloResult } from './result.js';
+import type { FaultResult, IngestResult, IntegrityResult, PhaseResult, RunResult, SloResult } from '../model/index.js';
 import { formatCount, formatMs, formatPercent, formatRate, sloMark } from './format.js';
 
 export interface TextTable {

@@ -1,8 +1,8 @@
 // Live progress while a run is going: a redrawn ingest bar on a terminal, plain throttled lines in CI logs,
 // one line per time-series interval, setup steps, phases and fault events.
-import type { FaultEvent, FaultRecord } from '../faults/types.js';
-import type { IntervalPoint } from '../metrics/types.js';
-import type { StepTiming } from './result.js';
+import type { FaultEvent, FaultRecord } from '../model/index.js';
+import type { IntervalPoint } from '../model/index.js';
+import type { StepTiming } from '../model/index.js';
 import { formatCount, formatMs, formatRate, formatSeconds } from './format.js';
 
 export interface IngestProgressUpdate {

@@ -1,7 +1,7 @@
 // Writes every report of a run into one folder; result.json atomically so a reader never sees half a file.
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../model/index.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';

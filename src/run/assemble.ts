@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/index.js';
 import { toolVersion } from '../version.js';
 import type { PreparedRun } from './prepare.js';
 import { isLocalAddress, redactAddress } from '../model/address.js';
-import { LOCAL_CLUSTER_DESCRIPTION } from '../local/index.js';
+import { LOCAL_CLUSTER_DESCRIPTION } from '../target/local-cluster.js';
 
 export function emptyResult({ scenario, config }: PreparedRun): RunResult {
   return {

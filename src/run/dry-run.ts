@@ -1,7 +1,7 @@
 // --dry-run on the local target when no cluster runs yet: say what a run would start and schedule, start nothing.
 import { resolve } from 'node:path';
 import { expandOccurrences } from '../faults/index.js';
-import { findLocalCluster } from '../local/index.js';
+import { findLocalCluster } from '../target/local-cluster.js';
 import type { BenchConfig, Scenario } from '../scenario/index.js';
 import { isLocalAddress } from '../model/address.js';
 

@@ -53,8 +53,10 @@ async function checkFaultSupport(scenario: Scenario, config: BenchConfig, scenar
   if (scenario.faults.length === 0) return;
   const { createFaultBackend } = await import('../faults/index.js');
   const localDataDir = isLocalAddress(config.target.address) ? resolve(config.local.dataDir) : undefined;
+  const localCluster =
+    localDataDir && config.faults.backend === 'local' ? (await import('../target/local-cluster.js')).localClusterControl(localDataDir) : undefined;
   try {
-    const backend = await createFaultBackend(config, { ...(localDataDir ? { localDataDir } : {}), faults: scenario.faults });
+    const backend = await createFaultBackend(config, { ...(localCluster ? { localCluster } : {}), faults: scenario.faults });
     await backend.close();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

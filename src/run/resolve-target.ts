@@ -1,8 +1,8 @@
 // Where the run sends traffic: a configured Milvus address, or the embedded local test cluster
 // (reused when one is already running in the data dir, otherwise started for this run and stopped after it).
 import { resolve } from 'node:path';
-import { TargetError } from '../errors.js';
-import { findLocalCluster, LOCAL_CLUSTER_DESCRIPTION, startLocalCluster } from '../local/index.js';
+import { ExitError, TargetError } from '../errors.js';
+import { findLocalCluster, LOCAL_CLUSTER_DESCRIPTION, startLocalCluster } from '../target/local-cluster.js';
 import type { BenchConfig, TargetConfig } from '../scenario/index.js';
 import { isLocalAddress } from '../model/address.js';
 
@@ -71,7 +71,7 @@ export async function resolveTarget(
       detach: true,
     });
   } catch (error) {
-    if (error instanceof Error && 'exitCode' in error) throw error;
+    if (error instanceof ExitError) throw error;
     throw new TargetError(`could not start the local cluster in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return {

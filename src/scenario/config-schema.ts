@@ -1,7 +1,7 @@
 // bench.config.ts: where the target is, the local cluster, workers, default SLOs and the fault backend.
 import os from 'node:os';
 import { z } from 'zod';
-import type { BenchConfig, FaultBackendName, MilvusRole } from './types.js';
+import type { BenchConfig, FaultBackendName, MilvusRole } from '../model/index.js';
 import { duration, intField, MILVUS_ROLES, nonEmptyString } from './fields.js';
 import { describe, errorMap, formatIssues, withAllowed } from './problems.js';
 import type { Validation } from './validate.js';

@@ -1,5 +1,5 @@
 // Scenario and config: load files, validate every field at once, fill defaults, apply flag overrides.
-export type * from './types.js';
+export type * from '../model/scenario.js';
 export type { ScenarioInput } from './scenario-schema.js';
 export type { ConfigInput, ConfigEnv } from './config-schema.js';
 export type { Validation } from './validate.js';

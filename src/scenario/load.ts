@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { UsageError } from '../errors.js';
-import type { BenchConfig, Scenario } from './types.js';
+import type { BenchConfig, Scenario } from '../model/index.js';
 import { validateConfig, type ConfigEnv } from './config-schema.js';
 import { validateScenario } from './validate.js';
 

@@ -1,6 +1,6 @@
 // Limits Milvus 2.3 enforces itself, checked here so `validate` says so before a run reaches the server.
 // Each constant names where it comes from in Milvus's sources (v2.3 branch) or the 2.3.5 wheel's config template.
-import type { CollectionSpec, IndexType, Scenario } from './types.js';
+import type { CollectionSpec, IndexType, Scenario } from '../model/index.js';
 import { withAllowed } from './problems.js';
 
 /** pkg/util/indexparamcheck/constraints.go: DefaultMinDim / DefaultMaxDim; proxy.maxDimension: 32768 in milvus.yaml */

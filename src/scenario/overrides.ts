@@ -1,6 +1,6 @@
 // Flag overrides for `run`: flags > scenario > config.
 import { UsageError } from '../errors.js';
-import type { BenchConfig, FaultSpec, Phase, RunOverrides, Scenario } from './types.js';
+import type { BenchConfig, FaultSpec, Phase, RunOverrides, Scenario } from '../model/index.js';
 import { isTargetAddress, redactAddress } from '../model/address.js';
 import { checkScenario, defaultMaxInFlight, totalLoadMs } from './validate.js';
 

@@ -1,6 +1,6 @@
 // Scenario validation: zod for shape and defaults, then the rules that span fields (phase names, fault timing).
 import path from 'node:path';
-import type { FaultSpec, IndexType, Operation, Phase, Scenario } from './types.js';
+import type { FaultSpec, IndexType, Operation, Phase, Scenario } from '../model/index.js';
 import { formatDuration } from './duration.js';
 import type { ParsedFault } from './fault-schema.js';
 import { checkMilvusLimits } from './milvus-limits.js';

@@ -1,5 +1,5 @@
 // Which SLO keys exist and where each reads its value in a RunResult.
-import type { OperationSummary, PhaseResult, RunResult } from '../report/result.js';
+import type { OperationSummary, PhaseResult, RunResult } from '../model/index.js';
 import { didYouMean } from '../suggest.js';
 import type { MetricKind } from './threshold.js';
 

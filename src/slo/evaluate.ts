@@ -1,5 +1,5 @@
 // Parses the SLO spec against a scenario (before any load) and judges a finished run against it.
-import type { RunResult, SloResult } from '../report/result.js';
+import type { RunResult, SloResult } from '../model/index.js';
 import { readFaultFigure, readMetric, resolveKey, type MetricRef, type SloContext } from './catalog.js';
 import { formatMs, formatNumber } from './format.js';
 import { defaultGates } from './gate.js';

@@ -1,6 +1,6 @@
 // The gates that hold whether or not the scenario writes SLOs (MEASUREMENT.md "The gate"): every injected fault
 // recovered, at least one request succeeded, and the error rate outside the faults' disruptions stays low.
-import type { FaultResult, RunResult, SloResult } from '../report/result.js';
+import type { FaultResult, RunResult, SloResult } from '../model/index.js';
 import { formatMs, formatNumber } from './format.js';
 
 /** the steady-state error rate a run may have outside its faults' disruptions when no errorRate SLO is written */

@@ -2,7 +2,7 @@
 // The SDK's own flushSync / loadCollection poll forever, so the waits here are bounded and abortable.
 import type { DescribeCollectionResponse } from '@zilliz/milvus2-sdk-node';
 import { InterruptedError, TargetError } from '../errors.js';
-import type { CollectionSpec } from '../scenario/types.js';
+import type { CollectionSpec } from '../model/index.js';
 import type { TargetConnection } from './connect.js';
 import { checkStatus, isSuccess, sdkCall, sleep } from './failures.js';
 import { VECTOR_FIELD } from './rows.js';

@@ -5,8 +5,7 @@ import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { TargetError, UsageError } from '../errors.js';
 import { notAnAddress, resolveEndpoint, type TargetEndpoint } from '../model/address.js';
-import type { StepTiming } from '../report/result.js';
-import type { TargetConfig } from '../scenario/types.js';
+import type { StepTiming, TargetConfig } from '../model/index.js';
 import { describeFailure, grpcCodeOf, isSuccess, sleep } from './failures.js';
 
 export interface TargetConnection {

@@ -1,5 +1,5 @@
 // TargetInfo for result.json: what was benchmarked. The caller knows whether the address is the local test cluster.
-import type { TargetInfo } from '../report/result.js';
+import type { TargetInfo } from '../model/index.js';
 import type { TargetConnection } from './connect.js';
 
 export interface TargetOrigin {

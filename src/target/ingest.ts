@@ -1,8 +1,8 @@
 // Parallel batched insert through the SDK: `parallelBatches` lanes each take the next batch, generate its
 // rows, insert with bounded retries, and record the batch latency.
 import { InterruptedError, TargetError } from '../errors.js';
-import type { IngestResult } from '../report/result.js';
-import type { Scenario } from '../scenario/types.js';
+import type { IngestResult } from '../model/index.js';
+import type { Scenario } from '../model/index.js';
 import { createHistogram, encodeHistogram, percentilesOf, recordMs } from '../metrics/index.js';
 import type { TargetConnection } from './connect.js';
 import { checkStatus, describeFailure, sleep } from './failures.js';

@@ -3,7 +3,7 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { MetricType, VectorSource } from '../scenario/types.js';
+import type { MetricType, VectorSource } from '../model/index.js';
 import type { ExactNeighbours } from './neighbours.js';
 import { exactTopK, scanSource } from './neighbours.js';
 

@@ -1,7 +1,7 @@
 // Exact top-k by brute force over the regenerated data, with Milvus's score semantics:
 // L2 → squared distance, smaller first; IP → dot product and COSINE → cosine similarity, larger first.
 // Tight Float32Array loops and buffers reused across chunks: no allocation per row or per element.
-import type { MetricType, Scenario, VectorSource } from '../scenario/types.js';
+import type { MetricType, Scenario, VectorSource } from '../model/index.js';
 import { knownRowCount, rowIdResolver } from './row-ids.js';
 import { fillVectorRows } from './vectors.js';
 

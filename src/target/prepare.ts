@@ -1,7 +1,7 @@
 // Setup before the load, each step timed: create (or reuse) the collection, ingest, flush, index, load.
 import { TargetError, UsageError } from '../errors.js';
-import type { IngestResult, StepTiming } from '../report/result.js';
-import type { Scenario } from '../scenario/types.js';
+import type { IngestResult, StepTiming } from '../model/index.js';
+import type { Scenario } from '../model/index.js';
 import {
   collectionExists,
   createCollection,

@@ -4,7 +4,7 @@
 //   centres for 'clustered'), an independent draw, and a row index no ingest reaches.
 // - vector files: the file's rows after the ingested ones when it has enough; otherwise the midpoint of two
 //   seeded random rows (a point of the data's region that is not itself a row).
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../model/index.js';
 import { RowRandom, Stream } from './prng.js';
 import { knownRowCount } from './row-ids.js';
 import { readVectorFileLayout } from './vector-files.js';

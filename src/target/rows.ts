@@ -1,5 +1,5 @@
 // Insert rows for a batch: primary key, vector and scalar fields, every value a function of the row index.
-import type { Scenario, ScalarField, VectorSource } from '../scenario/types.js';
+import type { Scenario, ScalarField, VectorSource } from '../model/index.js';
 import { RowRandom, Stream } from './prng.js';
 
 export const PK_FIELD = 'id';

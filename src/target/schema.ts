@@ -1,7 +1,7 @@
 // The collection schema a scenario asks for, and how an existing collection differs from it.
 import { DataType } from '@zilliz/milvus2-sdk-node';
 import type { DescribeCollectionResponse, FieldSchema, FieldType } from '@zilliz/milvus2-sdk-node';
-import type { CollectionSpec, ScalarType } from '../scenario/types.js';
+import type { CollectionSpec, ScalarType } from '../model/index.js';
 import { DEFAULT_VARCHAR_MAX_LENGTH, PK_FIELD, VECTOR_FIELD } from './rows.js';
 
 const SCALAR_DATA_TYPES: Record<ScalarType, DataType> = {

@@ -1,7 +1,7 @@
 // Server-side view: scrape Prometheus /metrics of proxies/querynodes during a run and turn scrapes into per-interval samples.
 import { UsageError } from '../errors.js';
 import { findLocalCluster } from '../local/index.js';
-import type { ServerMetricsSample } from '../report/result.js';
+import type { ServerMetricsSample } from '../model/index.js';
 import { bucketBound, histogramQuantile, parsePrometheusText, type PromBucket, type PromExposition } from './prometheus-text.js';
 
 export interface ServerMetricsEndpoint {

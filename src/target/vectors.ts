@@ -1,6 +1,6 @@
 // Deterministic data vectors by row index: the same (source, dim, row) gives the same floats in any
 // process and for any batch boundaries, so ingest, exact neighbours and query vectors agree.
-import type { VectorSource } from '../scenario/types.js';
+import type { VectorSource } from '../model/index.js';
 import { RowRandom, Stream } from './prng.js';
 import { readVectorFileRows } from './vector-files.js';
 

@@ -2,8 +2,8 @@
 // deletes), are sampled primary keys there, and how close are the server's answers to the exact neighbours?
 // Failures are recorded in the result (the SLO stage judges them), not thrown.
 import { ConsistencyLevelEnum } from '@zilliz/milvus2-sdk-node';
-import type { IntegrityResult, StepTiming } from '../report/result.js';
-import type { Scenario, SearchOp } from '../scenario/types.js';
+import type { IntegrityResult, StepTiming } from '../model/index.js';
+import type { Scenario, SearchOp } from '../model/index.js';
 import type { TargetConnection } from './connect.js';
 import { checkStatus, sdkCall } from './failures.js';
 import type { ExactNeighbours } from './neighbours.js';

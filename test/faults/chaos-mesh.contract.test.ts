@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChaosMeshFaultBackend } from '../../src/faults/chaos-mesh.js';
 import { FaultRunner, type FaultEvent } from '../../src/faults/index.js';
-import type { KubernetesFaultConfig } from '../../src/scenario/types.js';
+import type { KubernetesFaultConfig } from '../../src/model/index.js';
 import { waitFor } from './children.js';
 import type { KubeApiDouble } from './kube-api-double.js';
 import { NAMESPACE, spec, startCluster } from './kube-fixture.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartialInjectionError } from '../../src/faults/common.js';
 import { DockerFaultBackend } from '../../src/faults/docker.js';
 import { FaultRunner, type FaultEvent } from '../../src/faults/index.js';
-import type { FaultSpec } from '../../src/scenario/types.js';
+import type { FaultSpec } from '../../src/model/index.js';
 import { dockerSkipReason, TEST_IMAGE } from '../support/docker-engine.js';
 import { waitFor } from './children.js';
 

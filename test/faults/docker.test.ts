@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePlan, FaultRunner, type FaultEvent } from '../../src/faults/index.js';
 import { DockerFaultBackend } from '../../src/faults/docker.js';
-import type { FaultSpec } from '../../src/scenario/types.js';
+import type { FaultSpec } from '../../src/model/index.js';
 import { waitFor } from './children.js';
 
 const IMAGE = process.env.MILVUS_BENCH_TEST_IMAGE ?? 'milvus-bench-busybox:test';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FaultSpec, KubernetesFaultConfig } from '../../src/scenario/types.js';
+import type { FaultSpec, KubernetesFaultConfig } from '../../src/model/index.js';
 import { KubeApiDouble } from './kube-api-double.js';
 
 export type Flavor = 'helm' | 'operator';

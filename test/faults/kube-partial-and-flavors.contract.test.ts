@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chaosTiming, ChaosMeshFaultBackend } from '../../src/faults/chaos-mesh.js';
 import { FaultRunner, type FaultEvent } from '../../src/faults/index.js';
 import { KubernetesFaultBackend } from '../../src/faults/kubernetes.js';
-import type { KubernetesFaultConfig } from '../../src/scenario/types.js';
+import type { KubernetesFaultConfig } from '../../src/model/index.js';
 import { waitFor } from './children.js';
 import type { KubeApiDouble } from './kube-api-double.js';
 import { type Flavor, HELM_SELECTOR, NAMESPACE, OPERATOR_SELECTOR, podLabels, spec, startCluster } from './kube-fixture.js';

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describePlan, FaultRunner } from '../../src/faults/index.js';
 import { KubernetesFaultBackend } from '../../src/faults/kubernetes.js';
-import type { KubernetesFaultConfig } from '../../src/scenario/types.js';
+import type { KubernetesFaultConfig } from '../../src/model/index.js';
 import { waitFor } from './children.js';
 import type { KubeApiDouble } from './kube-api-double.js';
 import { NAMESPACE, QUERYNODE_SELECTOR, spec, startCluster } from './kube-fixture.js';

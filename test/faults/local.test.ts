@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultSpec } from '../../src/scenario/types.js';
+import type { FaultSpec } from '../../src/model/index.js';
 import { processStateOf, waitFor } from './children.js';
 
 const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
 const local = (await import(dist('local/index.js'))) as typeof import('../../src/local/index.js');
 const { LocalFaultBackend } = (await import(dist('faults/local.js'))) as typeof import('../../src/faults/local.js');
 const { FaultRunner } = (await import(dist('faults/index.js'))) as typeof import('../../src/faults/index.js');
+const { localClusterControl } = (await import(dist('target/local-cluster.js'))) as typeof import('../../src/target/local-cluster.js');
 
 const PORT = 19811;
 const dataDir = mkdtempSync(join(tmpdir(), 'mbft-local-'));
@@ -22,7 +23,7 @@ describe('local fault backend (real local test cluster)', () => {
 
   beforeAll(async () => {
     await local.startLocalCluster({ dataDir, port: PORT, proxies: 1, querynodes: 2, restartDelayMs: 200, detach: true });
-    backend = new LocalFaultBackend(dataDir);
+    backend = new LocalFaultBackend(localClusterControl(dataDir));
     await backend.preflight();
   });
 
@@ -88,6 +89,6 @@ describe('local fault backend (real local test cluster)', () => {
   });
 
   it('preflight fails with the command to start a cluster when none runs', async () => {
-    await expect(new LocalFaultBackend(join(dataDir, 'nothing-here')).preflight()).rejects.toThrow(/no local cluster is running in .*nothing-here; start one with/);
+    await expect(new LocalFaultBackend(localClusterControl(join(dataDir, 'nothing-here'))).preflight()).rejects.toThrow(/no local cluster is running in .*nothing-here; start one with/);
   });
 });

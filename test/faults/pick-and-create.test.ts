@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { createFaultBackend, expandOccurrences, pickTargets } from '../../src/faults/index.js';
-import type { BenchConfig, FaultSpec } from '../../src/scenario/types.js';
+import type { BenchConfig, FaultSpec } from '../../src/model/index.js';
 
 const nodes = ['querynode-3', 'querynode-1', 'querynode-2', 'querynode-4'].map((name) => ({ name, role: 'querynode' as const, id: name }));
 const names = (r: { targets: { name: string }[] }) => r.targets.map((t) => t.name);

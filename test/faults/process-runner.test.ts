@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { describePlan, FaultRunner, type FaultEvent } from '../../src/faults/index.js';
 import { ProcessFaultBackend } from '../../src/faults/process.js';
-import type { FaultSpec } from '../../src/scenario/types.js';
+import type { FaultSpec } from '../../src/model/index.js';
 import { ChildGroup, processStateOf, waitFor } from './children.js';
 
 let group: ChildGroup | undefined;

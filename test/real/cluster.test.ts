@@ -102,7 +102,7 @@ describe.runIf(runnable)('real Milvus cluster through the CLI', () => {
       const before = await status(dir, dataDir);
       const restartsBefore = before.components.filter((c) => c.role === scenario.role).reduce((n, c) => n + c.restarts, 0);
       const out = `out-${scenario.role}`;
-      const run = await runCli(['run', join(REPO_ROOT, 'scenarios', scenario.file), '--duration', '30s', '--quiet', '--out', out], { cwd: dir, timeoutMs: 300_000 });
+      const run = await runCli(['run', join(REPO_ROOT, 'scenarios', scenario.file), '--duration', '40s', '--quiet', '--out', out], { cwd: dir, timeoutMs: 300_000 });
       const result = JSON.parse(readFileSync(join(dir, out, 'result.json'), 'utf8')) as RunResult;
       // The exit code follows the SLO verdict. On 2 shared cores the latency and downtime figures are measurements
       // (printed below), not promises; integrity and recovery are.
@@ -117,7 +117,7 @@ describe.runIf(runnable)('real Milvus cluster through the CLI', () => {
       expect(fault.status, 'the service recovered').toMatch(/^(recovered|no-effect)$/);
       const downtimeMs = fault.downtimeMs ?? 0;
       console.log(`real ${scenario.role} kill (${fault.targets[0]}): downtime ${Math.round(downtimeMs)} ms, ${fault.disruption?.bad ?? 0} bad requests, backend recovery ${fault.recoveryMs} ms, SLOs breached: ${breached.join(', ') || 'none'}`);
-      expect(downtimeMs, 'a finite downtime well inside the 30 s load').toBeLessThan(15_000);
+      expect(downtimeMs, 'a finite downtime well inside the 20 s after the kill').toBeLessThan(15_000);
       // the truth outside the tool: the server's own count, and the supervisor restarted the killed process
       expect(await countRows(address, scenario.collection)).toBe(SCENARIO_ROWS);
       const after = await status(dir, dataDir);

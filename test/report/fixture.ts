@@ -1,7 +1,7 @@
 // Builds realistic RunResults for the report tests: every latency is a sample recorded into a real HDR
 // histogram (seeded RNG), percentiles and intervals are read back from those histograms, never typed in.
 import * as hdr from 'hdr-histogram-js';
-import type { Counters, IntervalPoint, Percentiles } from '../../src/metrics/types.js';
+import type { Counters, IntervalPoint, Percentiles } from '../../src/model/index.js';
 import type { FaultResult, OutcomeCounts, PhaseResult, RunResult, SloResult } from '../../src/report/index.js';
 import { RESULT_SCHEMA_VERSION } from '../../src/report/index.js';
 import { seededRandom } from '../../src/random.js';

@@ -1,6 +1,6 @@
 // Hand-built RunResult objects for SLO tests.
-import type { Counters, FaultStatus, Percentiles } from '../../src/metrics/types.js';
-import type { FaultResult, OperationSummary, OutcomeCounts, PhaseResult, RunResult } from '../../src/report/result.js';
+import type { Counters, FaultStatus, Percentiles } from '../../src/model/index.js';
+import type { FaultResult, OperationSummary, OutcomeCounts, PhaseResult, RunResult } from '../../src/model/index.js';
 
 function outcomeCounts(c: Counters): OutcomeCounts {
   return { scheduled: c.scheduled, sent: c.sent, dropped: c.dropped, ok: c.ok, error: c.errors, timeout: c.timeouts, abandoned: c.abandoned };

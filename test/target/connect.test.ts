@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TargetError, UsageError } from '../../src/errors.js';
-import type { TargetConfig } from '../../src/scenario/types.js';
+import type { TargetConfig } from '../../src/model/index.js';
 import { connectTarget } from '../../src/target/index.js';
 import { startProtocolServer } from './protocol-server.js';
 

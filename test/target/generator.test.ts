@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScalarField, Scenario, VectorSource } from '../../src/scenario/types.js';
+import type { ScalarField, Scenario, VectorSource } from '../../src/model/index.js';
 import { makeQueryVectors, vectorRows } from '../../src/target/index.js';
 import { RowRandom, seed32 } from '../../src/target/prng.js';
 import { buildInsertRows, scalarValue } from '../../src/target/rows.js';

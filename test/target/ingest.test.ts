@@ -1,7 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TargetError } from '../../src/errors.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import type { Scenario } from '../../src/model/index.js';
 import type { IngestProgress, TargetConnection } from '../../src/target/index.js';
 import { connectTarget, exactNeighbours, makeQueryVectors, vectorRows } from '../../src/target/index.js';
 import { createCollection } from '../../src/target/collection.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricType, Scenario } from '../../src/scenario/types.js';
+import type { MetricType, Scenario } from '../../src/model/index.js';
 import { exactNeighbours, exactTopK, makeQueryVectors, recallOf, scanArray, vectorRows } from '../../src/target/index.js';
 import { forgetRows, rememberRows } from '../../src/target/row-ids.js';
 import { distance } from '../support/milvus-double.js';

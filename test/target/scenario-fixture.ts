@@ -1,5 +1,5 @@
 // A complete, valid Scenario for target-stage tests; each test states only what it changes.
-import type { Scenario } from '../../src/scenario/types.js';
+import type { Scenario } from '../../src/model/index.js';
 
 export interface ScenarioChanges {
   collection?: Partial<Scenario['collection']>;

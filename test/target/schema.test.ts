@@ -1,6 +1,6 @@
 import type { DescribeCollectionResponse } from '@zilliz/milvus2-sdk-node';
 import { describe, expect, it } from 'vitest';
-import type { CollectionSpec } from '../../src/scenario/types.js';
+import type { CollectionSpec } from '../../src/model/index.js';
 import { collectionFields, schemaDifferences } from '../../src/target/schema.js';
 
 const spec: CollectionSpec = {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndexType, Scenario } from '../../src/scenario/types.js';
+import type { IndexType, Scenario } from '../../src/model/index.js';
 import type { TargetConnection } from '../../src/target/index.js';
 import { connectTarget, exactNeighbours, makeQueryVectors, prepareCollection, verifyIntegrity } from '../../src/target/index.js';
 import { testScenario } from './scenario-fixture.js';

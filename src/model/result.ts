@@ -1,6 +1,6 @@
 // The shape of result.json: everything a run measured, the input to every report and to `compare`.
-import type { FaultRecord } from '../faults/types.js';
-import type { Counters, Disruption, FaultImpact, FaultStatus, IntervalPoint, Percentiles } from '../metrics/types.js';
+import type { FaultRecord } from './faults.js';
+import type { Counters, Disruption, FaultImpact, FaultStatus, IntervalPoint, Percentiles } from './measures.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // Every HDR histogram setting in one place (as autocannon's histUtil.js): values are microseconds.
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { Percentiles } from './types.js';
+import type { Percentiles } from './measures.js';
 
 export const HISTOGRAM_SETTINGS = {
   lowestDiscernibleValue: 1,
