@@ -1,20 +1,7 @@
 // Metrics stage: HDR histograms (µs), counters, the merged time series and failover downtime.
 export type * from '../model/measures.js';
-export {
-  HISTOGRAM_SETTINGS,
-  createHistogram,
-  recordMs,
-  encodeHistogram,
-  decodeHistogram,
-  mergeEncoded,
-  mergeEncodedToString,
-  percentilesOf,
-  percentilesFromEncoded,
-  countOfEncoded,
-  sparseCounts,
-  msAtIndex,
-} from '../model/index.js';
-export type { Histogram } from '../model/index.js';
+// the encoded-histogram format lives in model/ (result.json's histograms); metrics/ users reach it here too
+export * from '../model/histogram.js';
 export { emptyCounters, addCounters, addErrorKinds, sumCounters, countersBalance, counterViolations, sumViolations, completions } from './counters.js';
 export { IntervalMerger, mergeSnapshots, seriesCounters } from './timeseries.js';
 export { computeFaultImpact } from './fault-impact.js';
