@@ -37,7 +37,7 @@ const upCommand: CommandModule<object, UpFlags> = {
   describe: 'start coordinator, proxies, querynodes and the TCP balancer as separate processes (or containers: --runtime docker)',
   builder: (y) =>
     withDataDir(y)
-      .option('port', { type: 'number', describe: 'balancer port clients connect to (default 19530)' })
+      .option('port', { type: 'number', describe: 'balancer port clients connect to (default 19530; 0: a free port, printed on ready)' })
       .option('proxies', { type: 'number', describe: 'number of proxies (default 2)' })
       .option('querynodes', { type: 'number', describe: 'number of querynodes (default 2)' })
       .option('session-ttl', { type: 'number', describe: 'ms without heartbeat before a querynode is declared dead (default 3000)' })
@@ -105,7 +105,7 @@ const upCommand: CommandModule<object, UpFlags> = {
 async function checkUpFlags(f: UpFlags): Promise<void> {
   const { FlagProblems } = await import('../run/flags.js');
   const problems = new FlagProblems();
-  problems.number('port', f.port, { integer: true, min: 1, max: 65535 });
+  problems.number('port', f.port, { integer: true, min: 0, max: 65535 });
   problems.number('proxies', f.proxies, { integer: true, min: 1, max: 16 });
   problems.number('querynodes', f.querynodes, { integer: true, min: 1, max: 32 });
   problems.number('session-ttl', f['session-ttl'], { integer: true, min: 200, max: 600_000 });

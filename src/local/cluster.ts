@@ -85,14 +85,15 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
   validateUp(o);
   const running = await findLocalCluster(dataDir);
   if (running) throw new TargetError(`a local cluster is already running in ${dataDir} (supervisor pid ${running.supervisorPid}); stop it with \`milvus-bench local down\``);
-  await assertPortFree(o.port);
+  // port 0: the OS picks a free port here, and the supervisor and the returned address use that one
+  const port = await claimPort(o.port);
   const docker = o.runtime === 'docker' ? await prepareDocker(o, dataDir) : undefined;
   const milvusCluster = o.engine === 'milvus' && o.topology === 'cluster' ? await prepareMilvusClusterTools(o.milvusBin ? { milvusBin: o.milvusBin } : {}) : undefined;
   const milvusStandalone = o.engine === 'milvus' && o.topology !== 'cluster' ? await unpackMilvus(o.milvusBin ? { milvusBin: o.milvusBin } : {}) : undefined;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   await rm(join(dataDir, 'run'), { recursive: true, force: true });
   const options: SupervisorOptions = {
-    port: o.port,
+    port,
     proxies: o.proxies,
     querynodes: o.querynodes,
     sessionTtlMs: o.sessionTtlMs ?? 3000,
@@ -122,7 +123,7 @@ export async function startLocalCluster(o: LocalUpOptions): Promise<LocalCluster
     }
     await sleep(POLL_MS);
   }
-  return { address: `127.0.0.1:${o.port}`, dataDir, status: async () => {
+  return { address: `127.0.0.1:${port}`, dataDir, status: async () => {
       const status = await findLocalCluster(dataDir);
       if (!status) throw notRunning(dataDir);
       return status;
@@ -140,7 +141,7 @@ function validateUp(o: LocalUpOptions): void {
   const int = (name: string, value: number | undefined, min: number, max: number): void => {
     if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) problems.push(`${name} must be an integer in ${min}..${max}, got ${value}`);
   };
-  int('port', o.port, 1, 65535);
+  int('port', o.port, 0, 65535);
   int('proxies', o.proxies, 1, 16);
   int('querynodes', o.querynodes, 1, 32);
   int('sessionTtlMs', o.sessionTtlMs, 200, 600_000);
@@ -155,15 +156,18 @@ function validateUp(o: LocalUpOptions): void {
   if (problems.length > 0) throw new UsageError(problems[0]!, problems);
 }
 
-async function assertPortFree(port: number): Promise<void> {
+/** Checks that `port` is free and returns it; for port 0 returns the free port the OS picked. */
+async function claimPort(port: number): Promise<number> {
   const server = createServer();
   try {
     await new Promise<void>((ok, fail) => server.once('error', fail).listen(port, '127.0.0.1', () => ok()));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TargetError(code === 'EADDRINUSE' ? `port ${port} is already in use (choose another with --port)` : `cannot listen on port ${port}: ${code}`);
+    throw new TargetError(code === 'EADDRINUSE' ? `port ${port} is already in use (choose another with --port, or --port 0 for a free one)` : `cannot listen on port ${port}: ${code}`);
   }
+  const claimed = (server.address() as { port: number }).port;
   await new Promise((ok) => server.close(ok));
+  return claimed;
 }
 
 /** The cluster recorded in `dataDir`, or null when none is running there. */

@@ -52,7 +52,7 @@ export async function resolveTarget(
     };
   }
   const what = config.local.engine !== 'milvus' ? `the local cluster (${config.local.proxies} proxies, ${config.local.querynodes} querynodes)` : config.local.topology === 'cluster' ? 'the real Milvus cluster' : 'the real Milvus standalone';
-  options.log(`starting ${what} on 127.0.0.1:${config.local.port}`);
+  options.log(`starting ${what} on 127.0.0.1:${config.local.port === 0 ? 'a free port' : config.local.port}`);
   let cluster;
   try {
     cluster = await startLocalCluster({

@@ -46,7 +46,7 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       proxies: intField(1, 16).default(2),
       querynodes: intField(1, 16).default(2),
-      port: intField(1, 65535, 'a TCP port').default(19530),
+      port: intField(0, 65535, 'a TCP port, 0 for a free one').default(19530),
       dataDir: nonEmptyString().default('.milvus-bench/local'),
       runtime: z.enum(['process', 'docker']).default('process'),
       /** 'milvus': the real Milvus binary (pip install milvus) instead of the look-alike test cluster */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { alive, countRows, localApi, prepareCollection, sdkClient, tempDataDir } from './fixture.js';
 
-const PORT = 19610;
+let address = ''; // the cluster's balancer, on a free port the OS picks
 const DIM = 32;
 const ROWS = 3000;
 const dataDir = tempDataDir('flow');
@@ -15,8 +15,8 @@ let vectors: number[][];
 
 beforeAll(async () => {
   const { startLocalCluster } = await localApi();
-  await startLocalCluster({ dataDir, port: PORT, proxies: 2, querynodes: 2, sessionTtlMs: 1500, restartDelayMs: 500 });
-  client = sdkClient(`127.0.0.1:${PORT}`);
+  ({ address } = await startLocalCluster({ dataDir, port: 0, proxies: 2, querynodes: 2, sessionTtlMs: 1500, restartDelayMs: 500 }));
+  client = sdkClient(address);
   vectors = await prepareCollection(client, 'flow', ROWS, DIM, 2);
 });
 
@@ -114,14 +114,14 @@ describe('local cluster through the official SDK', () => {
     let stderr = '';
     let code = 0;
     try {
-      execFileSync(process.execPath, [cli, 'local', 'up', '--detach', '--data-dir', tempDataDir('busy'), '--port', String(PORT)], { stdio: 'pipe' });
+      execFileSync(process.execPath, [cli, 'local', 'up', '--detach', '--data-dir', tempDataDir('busy'), '--port', address.split(':')[1]!], { stdio: 'pipe' });
     } catch (error) {
       stderr = String((error as { stderr: Buffer }).stderr);
       code = (error as { status: number }).status;
     }
     expect(code).toBe(4);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toContain(`port ${PORT}`);
+    expect(stderr).toContain(`port ${address.split(':')[1]}`);
   });
 
   it('local down leaves no process behind', async () => {

@@ -8,7 +8,7 @@ import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { encodePlaceholderGroup, milvusServiceDefinition } from '../../src/local/milvus-proto.js';
 import { eventually, localApi, sdkClient, seededVectors, sleep, tempDataDir } from './fixture.js';
 
-const PORT = 19640;
+let address = ''; // the cluster's balancer, on a free port the OS picks
 const DIM = 32;
 const ROWS = 2 * 16_384 + 500; // two sealed segments of the default size, then a small third one
 const NAME = 'bg';
@@ -19,8 +19,8 @@ const queries = seededVectors(12, DIM, 777);
 
 beforeAll(async () => {
   const { startLocalCluster } = await localApi();
-  await startLocalCluster({ dataDir, port: PORT, proxies: 1, querynodes: 1 });
-  client = sdkClient(`127.0.0.1:${PORT}`);
+  ({ address } = await startLocalCluster({ dataDir, port: 0, proxies: 1, querynodes: 1 }));
+  client = sdkClient(address);
   await client.createCollection({
     collection_name: NAME,
     fields: [
@@ -102,7 +102,7 @@ describe('deadlines', () => {
   it('a search whose deadline passes while its querynode is frozen fails with gRPC DEADLINE_EXCEEDED, not unavailable', async () => {
     const { signalComponent } = await localApi();
     const Client = grpc.makeGenericClientConstructor(milvusServiceDefinition(), 'MilvusService');
-    const raw = new Client(`127.0.0.1:${PORT}`, grpc.credentials.createInsecure()) as unknown as Record<string, (...args: unknown[]) => void>;
+    const raw = new Client(address, grpc.credentials.createInsecure()) as unknown as Record<string, (...args: unknown[]) => void>;
     const request = {
       collection_name: NAME,
       dsl: '',

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { eventually, localApi, prepareCollection, sdkClient, tempDataDir } from './fixture.js';
 
-const PORT = 19630;
+let address = ''; // the cluster's balancer, on a free port the OS picks
 const dataDir = tempDataDir('proxy');
 let client: MilvusClient;
 let vectors: number[][];
 
 beforeAll(async () => {
   const { startLocalCluster } = await localApi();
-  await startLocalCluster({ dataDir, port: PORT, proxies: 2, querynodes: 1, sessionTtlMs: 1500, restartDelayMs: 800 });
-  client = sdkClient(`127.0.0.1:${PORT}`);
+  ({ address } = await startLocalCluster({ dataDir, port: 0, proxies: 2, querynodes: 1, sessionTtlMs: 1500, restartDelayMs: 800 }));
+  client = sdkClient(address);
   vectors = await prepareCollection(client, 'p', 1000, 16, 1);
 });
 

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { countRows, eventually, localApi, prepareCollection, sdkClient, sleep, tempDataDir } from './fixture.js';
 
-const PORT = 19620;
+let address = ''; // the cluster's balancer, on a free port the OS picks
 const DIM = 16;
 const dataDir = tempDataDir('qn');
 let client: MilvusClient;
 
 beforeAll(async () => {
   const { startLocalCluster } = await localApi();
-  await startLocalCluster({ dataDir, port: PORT, proxies: 1, querynodes: 2, sessionTtlMs: 1200, restartDelayMs: 1500 });
-  client = sdkClient(`127.0.0.1:${PORT}`);
+  ({ address } = await startLocalCluster({ dataDir, port: 0, proxies: 1, querynodes: 2, sessionTtlMs: 1200, restartDelayMs: 1500 }));
+  client = sdkClient(address);
 });
 
 afterAll(async () => {
